@@ -1,0 +1,195 @@
+"""Loading the graph: the shipped ontology, shapes and data, and any files a user adds.
+
+Files are parsed once, by pyoxigraph, into an in-memory store in which every part has
+its own named graph (see :data:`crdkg.namespaces.GRAPHS`). Where rdflib is needed
+(validation with pySHACL), the parsed quads are converted, not parsed again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from . import resources
+from .errors import InputError
+from .namespaces import GRAPHS, QUERY_PARTS
+
+if TYPE_CHECKING:  # pragma: no cover
+    import rdflib
+
+__all__ = ["KnowledgeGraph", "load_graph", "rdf_format"]
+
+_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "n3": ox.RdfFormat.N3,
+}
+
+#: Named graph of files that a user adds (validated together with the shipped parts).
+INPUT_GRAPH = "https://w3id.org/crdkg/graph/input"
+
+
+def rdf_format(path: Path) -> ox.RdfFormat:
+    """The RDF format of a file, from its extension; an unknown extension is an input error."""
+    name = resources.RDF_SUFFIXES.get(path.suffix.lower())
+    if name is None:
+        known = ", ".join(sorted(resources.RDF_SUFFIXES))
+        raise InputError(f"unknown RDF file extension {path.suffix!r} (known: {known})", path=str(path))
+    return _FORMATS[name]
+
+
+def _graph_node(part: str) -> ox.NamedNode:
+    return ox.NamedNode(GRAPHS.get(part, INPUT_GRAPH))
+
+
+@dataclass
+class KnowledgeGraph:
+    """The parsed graph: a pyoxigraph store with one named graph per part."""
+
+    store: ox.Store
+    files: dict[str, list[Path]]
+    _rdflib: dict[tuple[str, ...], rdflib.Graph] = field(default_factory=dict, repr=False)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return tuple(self.files)
+
+    def graph_names(self, parts: Iterable[str] | None = None) -> list[ox.NamedNode]:
+        return [_graph_node(p) for p in (self.parts if parts is None else parts)]
+
+    def query_graphs(self) -> list[ox.NamedNode]:
+        """The named graphs that stored queries see as their default graph."""
+        wanted = [p for p in self.parts if p in QUERY_PARTS or p not in GRAPHS]
+        return self.graph_names(wanted)
+
+    def quads(self, parts: Iterable[str] | None = None) -> Iterator[ox.Quad]:
+        for g in self.graph_names(parts):
+            yield from self.store.quads_for_pattern(None, None, None, g)
+
+    def count(self, parts: Iterable[str] | None = None) -> int:
+        return sum(1 for _ in self.quads(parts))
+
+    def rdflib_graph(self, parts: Sequence[str] | None = None) -> rdflib.Graph:
+        """The triples of ``parts`` merged into one rdflib graph (converted once, then cached)."""
+        key = tuple(self.parts if parts is None else parts)
+        if key not in self._rdflib:
+            self._rdflib[key] = to_rdflib(self.quads(key))
+        return self._rdflib[key]
+
+
+def _parse_error(path: Path, err: SyntaxError) -> InputError:
+    text = str(err.msg if hasattr(err, "msg") else err)
+    message = text.split(": ", 1)[1] if text.startswith("Parser error") and ": " in text else text
+    return InputError(message, path=str(path), line=err.lineno, column=err.offset)
+
+
+def _load_file(store: ox.Store, path: Path, part: str) -> None:
+    fmt = rdf_format(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read file: {err.strerror or err}", path=str(path)) from None
+    if not data.strip():
+        return  # an empty file is an empty graph
+    base = path.resolve().as_uri()
+    graph = _graph_node(part)
+    try:
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            # every quad of a dataset file goes into the part's graph
+            store.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
+                         for q in ox.parse(data, format=fmt, base_iri=base))
+        else:
+            store.load(data, format=fmt, base_iri=base, to_graph=graph)
+    except SyntaxError as err:
+        raise _parse_error(path, err) from None
+    except (ValueError, OSError) as err:
+        raise InputError(str(err), path=str(path)) from None
+
+
+def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
+               extra: Sequence[Path | str] = (),
+               files: Mapping[str, Sequence[Path]] | None = None) -> KnowledgeGraph:
+    """Parse the shipped ``parts`` (ontology, shapes, data) and any ``extra`` files.
+
+    ``extra`` files go into the named graph ``input``. ``files`` replaces the shipped
+    file lists (for a test or a benchmark). A file that does not parse raises
+    :class:`~crdkg.errors.InputError` naming the file, line and column.
+    """
+    chosen: dict[str, list[Path]] = {}
+    for part in parts:
+        chosen[part] = list(files[part]) if files is not None and part in files else resources.part_files(part)
+    if extra:
+        chosen["input"] = [Path(p) for p in extra]
+    store = ox.Store()
+    for part, paths in chosen.items():
+        for path in paths:
+            _load_file(store, path, part)
+    return KnowledgeGraph(store=store, files=chosen)
+
+
+# --- conversion between pyoxigraph and rdflib terms ---------------------------------
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def to_rdflib_term(term):  # type: ignore[no-untyped-def]
+    import rdflib
+
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return rdflib.BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return rdflib.Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == _XSD_STRING:
+            return rdflib.Literal(term.value)
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(dt))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def from_rdflib_term(term):  # type: ignore[no-untyped-def]
+    import rdflib
+
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, rdflib.BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, rdflib.Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
+    """Merge quads into one rdflib graph (blank nodes keep their identity)."""
+    import rdflib
+
+    graph = rdflib.Graph(bind_namespaces="none")
+    add = graph.add
+    cache: dict[object, object] = {}
+
+    def conv(t):  # type: ignore[no-untyped-def]
+        r = cache.get(t)
+        if r is None:
+            r = cache[t] = to_rdflib_term(t)
+        return r
+
+    for q in quads:
+        add((conv(q.subject), conv(q.predicate), conv(q.object)))
+    return graph

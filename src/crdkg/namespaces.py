@@ -1,0 +1,71 @@
+"""The project's IRIs: one persistent scheme under https://w3id.org/crdkg/."""
+
+from __future__ import annotations
+
+BASE = "https://w3id.org/crdkg/"
+CRD = BASE + "ontology#"
+CRDSH = BASE + "shapes#"
+CRDID = BASE + "id/"
+ONTOLOGY_IRI = BASE + "ontology"
+SHAPES_IRI = BASE + "shapes"
+DATASET_IRI = BASE + "dataset"
+
+#: Named graphs of the parts of the graph, as loaded into a triple store.
+GRAPHS = {
+    "ontology": BASE + "graph/ontology",
+    "shapes": BASE + "graph/shapes",
+    "data": BASE + "graph/data",
+    "description": BASE + "graph/description",
+}
+#: The parts that stored queries see as their default graph.
+QUERY_PARTS = ("ontology", "data")
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SH = "http://www.w3.org/ns/shacl#"
+
+#: Prefixes that the canonical Turtle writer and CONSTRUCT output use.
+PREFIXES = {
+    "crd": CRD,
+    "crdsh": CRDSH,
+    "crdid": CRDID,
+    "country": CRDID + "country/",
+    "region": CRDID + "region/",
+    "division": CRDID + "division/",
+    "prefecture": CRDID + "prefecture/",
+    "area": CRDID + "area/",
+    "cluster": CRDID + "city-cluster/",
+    "span": CRDID + "span/",
+    "source": CRDID + "source/",
+    "doc": CRDID + "document/",
+    "org": CRDID + "organization/",
+    "status": CRDID + "status/",
+    "passage": CRDID + "passage/",
+    "strategy": CRDID + "strategy/",
+    "goal": CRDID + "goal/",
+    "task": CRDID + "task/",
+    "initiative": CRDID + "initiative/",
+    "mechanism": CRDID + "mechanism/",
+    "event": CRDID + "event/",
+    "instant": CRDID + "instant/",
+    "period": CRDID + "period/",
+    "category": CRDID + "area-category/",
+    "group": CRDID + "population-group/",
+    "scheme": CRDID + "scheme/",
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "owl": OWL,
+    "prov": "http://www.w3.org/ns/prov#",
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "sh": SH,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "time": "http://www.w3.org/2006/time#",
+    "vann": "http://purl.org/vocab/vann/",
+    "void": "http://rdfs.org/ns/void#",
+    "wd": "http://www.wikidata.org/entity/",
+    "xsd": XSD,
+}
