@@ -1,0 +1,63 @@
+"""The Python API behind the command line: engines, stored and ad hoc queries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .catalogue import Catalogue, load_catalogue
+from .engines.base import Engine, QueryResult, Term
+from .errors import CrdkgError
+from .graph import KnowledgeGraph, load_graph
+from .querying import run_stored
+
+__all__ = ["catalogue", "embedded_engine", "endpoint_engine", "run_query", "run_sparql"]
+
+ENGINES = ("oxigraph", "rdflib")
+_default_engine: Engine | None = None
+
+
+def catalogue() -> Catalogue:
+    """The stored queries shipped with crdkg."""
+    return load_catalogue()
+
+
+def embedded_engine(*, kind: str = "oxigraph", graph: KnowledgeGraph | None = None) -> Engine:
+    """An engine over the embedded graph (the shipped graph unless ``graph`` is given)."""
+    graph = graph if graph is not None else load_graph()
+    if kind == "oxigraph":
+        from .engines.oxigraph import OxigraphEngine
+
+        return OxigraphEngine(graph)
+    if kind == "rdflib":
+        from .engines.rdflib import RdflibEngine
+
+        return RdflibEngine(graph)
+    raise CrdkgError(f"unknown engine {kind!r} (engines: {', '.join(ENGINES)})")
+
+
+def endpoint_engine(url: str, *, default_graphs: Sequence[str] | None = None, timeout: float = 30.0) -> Engine:
+    """An engine over a remote SPARQL 1.1 endpoint (credentials from the environment)."""
+    from .engines.endpoint import EndpointEngine
+
+    return EndpointEngine(url, default_graphs=default_graphs, timeout=timeout)
+
+
+def _engine(engine: Engine | None) -> Engine:
+    global _default_engine
+    if engine is not None:
+        return engine
+    if _default_engine is None:
+        _default_engine = embedded_engine()
+    return _default_engine
+
+
+def run_query(name: str, /, *, engine: Engine | None = None, **params: str) -> QueryResult:
+    """Run the stored query ``name`` with its parameters given as text, e.g.
+    ``run_query("divisions-in-region", region="west")``."""
+    engine = _engine(engine)
+    return run_stored(catalogue()[name], engine, {k: str(v) for k, v in params.items()})
+
+
+def run_sparql(text: str, /, *, engine: Engine | None = None, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+    """Run ad hoc SPARQL, with variables bound to RDF terms (never pasted into the text)."""
+    return _engine(engine).query(text, bindings=bindings)

@@ -1,0 +1,117 @@
+"""The catalogue of stored queries: one ``.rq`` file per query, named by its file.
+
+Each file opens with ``#+ `` lines of YAML (compatible with grlc: ``summary``,
+``description``, ``tags``; crdkg adds ``params``), then a plain SPARQL 1.1 body with
+explicit ``PREFIX`` lines that any engine runs as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from . import resources, sparqltext
+from .errors import QueryError
+from .params import Parameter, parse_parameter
+
+__all__ = ["StoredQuery", "Catalogue", "load_catalogue", "parse_query_file"]
+
+
+@dataclass(frozen=True)
+class StoredQuery:
+    name: str
+    path: Path
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[Parameter, ...]
+    text: str
+    form: str = field(default="select")
+
+    def param(self, name: str) -> Parameter | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    @cached_property
+    def ordered(self) -> bool:
+        return any(t.kind == "word" and t.text.upper() == "ORDER" for t in sparqltext.tokens(self.text))
+
+
+def _header(text: str, path: Path) -> tuple[dict, int]:
+    import yaml
+
+    lines = text.splitlines()
+    header = []
+    for line in lines:
+        if line.startswith("#+"):
+            header.append(line[3:] if line.startswith("#+ ") else line[2:])
+        elif header or line.strip():
+            break
+    if not header:
+        return {}, 0
+    try:
+        meta = yaml.safe_load("\n".join(header)) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise QueryError(f"{path}:{line or 1}: the #+ header is not valid YAML: {getattr(err, 'problem', err)}") from None
+    if not isinstance(meta, dict):
+        raise QueryError(f"{path}:1: the #+ header must be a YAML mapping")
+    return meta, len(header)
+
+
+def parse_query_file(path: Path) -> StoredQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise QueryError(f"{path}: cannot read the query file: {err}") from None
+    meta, _ = _header(text, path)
+    summary = meta.get("summary")
+    if not isinstance(summary, str) or not summary.strip():
+        raise QueryError(f"{path}:1: the #+ header has no summary")
+    params = tuple(parse_parameter(p, where=str(path)) for p in meta.get("params") or [])
+    tags = meta.get("tags") or []
+    return StoredQuery(
+        name=path.stem,
+        path=path,
+        summary=summary.strip(),
+        description=str(meta.get("description") or "").strip(),
+        tags=tuple(str(t) for t in tags),
+        params=params,
+        text=text,
+        form=sparqltext.query_form(text),
+    )
+
+
+class Catalogue:
+    """The stored queries of a folder, by name."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._paths = {p.stem: p for p in sorted(folder.glob("*.rq"))}
+        self._queries: dict[str, StoredQuery] = {}
+
+    def names(self) -> list[str]:
+        return list(self._paths)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._paths
+
+    def __iter__(self) -> Iterator[StoredQuery]:
+        return (self[name] for name in self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
+
+    def __getitem__(self, name: str) -> StoredQuery:
+        if name not in self._paths:
+            known = ", ".join(self._paths) or "none"
+            raise QueryError(f"no stored query named {name!r} (stored queries: {known})")
+        if name not in self._queries:
+            self._queries[name] = parse_query_file(self._paths[name])
+        return self._queries[name]
+
+
+def load_catalogue(folder: Path | None = None) -> Catalogue:
+    return Catalogue(folder or resources.query_dir())

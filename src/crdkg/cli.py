@@ -1,0 +1,238 @@
+"""The ``crdkg`` command line: a thin layer over the Python API.
+
+Exit codes: 0 success (the data conforms); 1 the data does not conform; 2 bad input
+(a file that does not parse, a bad parameter, an endpoint or store that fails).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import EXIT_ERROR, EXIT_OK, CrdkgError
+
+EPILOG = "Exit codes: 0 success or conforms; 1 does not conform; 2 bad input or endpoint error."
+
+
+def _param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("engine")
+    g.add_argument("--endpoint", metavar="URL",
+                   help="run on this SPARQL 1.1 endpoint instead of the embedded graph "
+                        "(credentials: CRDKG_ENDPOINT_USER/CRDKG_ENDPOINT_PASSWORD or CRDKG_ENDPOINT_TOKEN)")
+    g.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
+                   help="embedded engine (default: oxigraph)")
+    g.add_argument("--default-graph", metavar="IRI", action="append",
+                   help="with --endpoint: a graph to query as the default graph (repeatable; "
+                        "default: crdkg's ontology and data graphs)")
+    g.add_argument("--store-default-graph", action="store_true",
+                   help="with --endpoint: query the store's own default graph")
+    g.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="with --endpoint: seconds to wait for an answer (default: 30)")
+
+
+def _make_engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from . import api
+
+    if args.endpoint:
+        graphs = [] if args.store_default_graph else args.default_graph
+        return api.endpoint_engine(args.endpoint, default_graphs=graphs, timeout=args.timeout)
+    return api.embedded_engine(kind=args.engine)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crdkg",
+        description="A knowledge graph of China's strategy for coordinated regional development: "
+                    "query it, validate it, export it and load it into a triple store.",
+        epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"crdkg {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("info", help="what the graph holds: triples, instances per class, ontology version",
+                       epilog=EPILOG)
+    _engine_options(p)
+    p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+
+    p = sub.add_parser("queries", help="list the stored queries", epilog=EPILOG)
+    p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
+
+    p = sub.add_parser("query", help="run a stored query by NAME, or ad hoc SPARQL", epilog=EPILOG)
+    p.add_argument("name", nargs="?", help="name of a stored query (see 'crdkg queries')")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--query", metavar="TEXT", help="ad hoc SPARQL query text")
+    src.add_argument("--file", metavar="FILE", type=Path, help="file holding a SPARQL query")
+    p.add_argument("-p", "--param", action="append", type=_param, default=[], metavar="NAME=VALUE",
+                   help="a parameter of the stored query (repeatable)")
+    p.add_argument("--lang", choices=("en", "zh"), help="label language, for queries with a 'lang' parameter")
+    p.add_argument("--format", default="table",
+                   choices=("table", "csv", "tsv", "json", "xml", "markdown", "turtle", "ntriples", "jsonld"))
+    _engine_options(p)
+
+    p = sub.add_parser("validate", help="validate the shipped graph, or your RDF files, against the shapes",
+                       epilog=EPILOG)
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="RDF files to validate (with the shipped ontology); none: the shipped graph")
+    p.add_argument("--with-data", action="store_true", help="merge in the shipped data too")
+    p.add_argument("--inference", choices=("none", "rdfs", "owlrl"), default="none",
+                   help="inference before validation (default: none, the fastest; the shapes "
+                        "follow rdfs:subClassOf in the ontology without it)")
+    p.add_argument("--format", choices=("text", "json", "turtle", "junit", "github"), default="text")
+    p.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
+                   help="the least severity that makes the exit code 1 (default: violation)")
+    p.add_argument("--no-checks", action="store_true", help="run the SHACL shapes only, not the quality checks")
+    p.add_argument("--no-shapes", action="store_true", help="run the quality checks only")
+
+    p = sub.add_parser("export", help="write the graph as files that triple stores bulk-load", epilog=EPILOG)
+    p.add_argument("--format", choices=("nt", "nq", "trig", "ttl", "jsonld"), action="append",
+                   help="format to write (repeatable; default: all)")
+    p.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR", help="output folder (default: dist)")
+
+    p = sub.add_parser("load", help="load the graph into a triple store, replacing crdkg's own named graphs only",
+                       epilog=EPILOG)
+    p.add_argument("--endpoint", metavar="URL", help="the store's SPARQL 1.1 Graph Store HTTP Protocol URL")
+    p.add_argument("--update-endpoint", metavar="URL", help="the store's SPARQL 1.1 Update URL")
+    p.add_argument("--query-endpoint", metavar="URL", help="the store's SPARQL query URL, for verification")
+    p.add_argument("--verify-queries", action="store_true",
+                   help="after loading, run every stored query there and compare with the embedded results")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="SECONDS")
+    p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                   help="progress bar (auto: on a terminal and not in CI)")
+
+    p = sub.add_parser("format", help="rewrite Turtle files in the canonical form (or --check them)",
+                       epilog=EPILOG)
+    p.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                   help="Turtle files (default: the shipped ontology, shapes and data)")
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
+    return parser
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from .info import graph_info, render_info
+
+    engine = _make_engine(args)
+    print(render_info(graph_info(engine), args.format, engine.describe()), end="")
+    return EXIT_OK
+
+
+def cmd_queries(args: argparse.Namespace) -> int:
+    from .api import catalogue
+    from .info import render_catalogue
+
+    print(render_catalogue(list(catalogue()), args.format), end="")
+    return EXIT_OK
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from .errors import QueryError
+    from .results import write_result
+
+    params = dict(args.param)
+    sources = [x for x in (args.name, args.query, args.file) if x is not None]
+    if len(sources) != 1:
+        raise QueryError("give exactly one of NAME, --query TEXT or --file FILE")
+    engine = _make_engine(args)
+    if args.name:
+        from .api import catalogue
+        from .querying import run_stored
+
+        stored = catalogue()[args.name]
+        if args.lang:
+            if stored.param("lang") is None:
+                raise QueryError(f"query {stored.name!r} returns no labels to choose a language for")
+            params["lang"] = args.lang
+        result = run_stored(stored, engine, params)
+    else:
+        if params:
+            raise QueryError("--param goes with a stored query NAME; ad hoc queries take no parameters")
+        if args.file is not None:
+            try:
+                text = args.file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                raise QueryError(f"{args.file}: cannot read the query: {err}") from None
+        else:
+            text = args.query
+        result = engine.query(text)
+    sys.stdout.write(write_result(result, args.format))
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .validation import validate
+    from .validation.report import render
+
+    report = validate(files=args.files, with_data=args.with_data, inference=args.inference,
+                      shapes=not args.no_shapes, checks=not args.no_checks)
+    sys.stdout.write(render(report, args.format))
+    return report.exit_code(fail_on=args.fail_on)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_graph
+
+    for path in export_graph(args.out, formats=args.format):
+        print(path)
+    return EXIT_OK
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from .store import load_into_store
+
+    summary = load_into_store(gsp=args.endpoint, update=args.update_endpoint, query=args.query_endpoint,
+                              verify_queries=args.verify_queries, timeout=args.timeout, progress=args.progress)
+    print(summary)
+    return EXIT_OK
+
+
+def cmd_format(args: argparse.Namespace) -> int:
+    from . import resources
+    from .formatting import format_files
+
+    files = args.files or [*resources.ontology_files(), *resources.shape_files(), *resources.data_files()]
+    changed = format_files(files, check=args.check)
+    for path in changed:
+        print(f"{path}: {'not in canonical form' if args.check else 'rewritten'}")
+    return 1 if (args.check and changed) else EXIT_OK
+
+
+COMMANDS = {
+    "info": cmd_info,
+    "queries": cmd_queries,
+    "query": cmd_query,
+    "validate": cmd_validate,
+    "export": cmd_export,
+    "load": cmd_load,
+    "format": cmd_format,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except CrdkgError as err:
+        print(f"crdkg: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("crdkg: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except FileNotFoundError as err:
+        print(f"crdkg: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

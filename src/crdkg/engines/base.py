@@ -1,0 +1,84 @@
+"""The engine interface and the result type that every engine returns."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Union
+
+import pyoxigraph as ox
+
+Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal]
+
+__all__ = ["Engine", "QueryResult", "Term", "python_value"]
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def python_value(term: Term | None) -> object:
+    """A plain Python value for a term: IRIs and strings as str, numbers as int or float,
+    booleans as bool; other literals as their lexical form."""
+    if term is None:
+        return None
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value
+        if dt in (_XSD + "integer", _XSD + "int", _XSD + "long", _XSD + "positiveInteger",
+                  _XSD + "nonNegativeInteger", _XSD + "short"):
+            return int(term.value)
+        if dt in (_XSD + "decimal", _XSD + "double", _XSD + "float"):
+            return float(term.value)
+        if dt == _XSD + "boolean":
+            return term.value in ("true", "1")
+    return term.value
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """What a query returned: rows of terms (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE)."""
+
+    form: str
+    variables: tuple[str, ...] = ()
+    rows: tuple[tuple[Term | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[ox.Triple, ...] = ()
+
+    def __iter__(self) -> Iterator[tuple[Term | None, ...]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.form == "select" else len(self.triples)
+
+    def records(self) -> list[dict[str, Term | None]]:
+        """Each row as a mapping from variable name to term."""
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+    def values(self) -> list[dict[str, object]]:
+        """Each row as a mapping from variable name to a plain Python value."""
+        return [{v: python_value(t) for v, t in zip(self.variables, row)} for row in self.rows]
+
+    def column(self, name: str) -> list[Term | None]:
+        i = self.variables.index(name)
+        return [row[i] for row in self.rows]
+
+
+class Engine(ABC):
+    """Runs SPARQL query text with variables bound to RDF terms."""
+
+    name: str = "engine"
+
+    @abstractmethod
+    def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run ``text``; ``bindings`` binds variables (by name, without ``?``) to terms."""
+
+    def describe(self) -> str:
+        return self.name
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release what the engine holds."""
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,46 @@
+"""The embedded engine: the graph in a pyoxigraph (Rust) in-memory store."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from .. import sparqltext
+from ..errors import QueryError
+from ..graph import KnowledgeGraph
+from .base import Engine, QueryResult, Term
+
+
+class OxigraphEngine(Engine):
+    name = "oxigraph"
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.graph = graph
+        self._default = graph.query_graphs()
+
+    def describe(self) -> str:
+        return "embedded graph (pyoxigraph)"
+
+    def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        form = sparqltext.query_form(text)
+        # pyoxigraph's own substitution (SEP-0007) only binds projected variables, so values
+        # join in as a VALUES block of serialized terms, exactly as on an endpoint.
+        text = sparqltext.bind_values(text, dict(bindings or {}))
+        try:
+            result = self.graph.store.query(text, default_graph=self._default)
+        except SyntaxError as err:
+            raise QueryError(f"the query does not parse: {err}") from None
+        except (OSError, ValueError, RuntimeError) as err:
+            raise QueryError(f"the query failed: {err}") from None
+        return convert(form, result)
+
+
+def convert(form: str, result: object) -> QueryResult:
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(form="ask", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        variables = tuple(v.value for v in result.variables)
+        rows = tuple(tuple(sol[i] for i in range(len(variables))) for sol in result)
+        return QueryResult(form="select", variables=variables, rows=rows)
+    return QueryResult(form=form, triples=tuple(result))  # QueryTriples

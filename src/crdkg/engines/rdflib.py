@@ -1,0 +1,46 @@
+"""The fallback embedded engine: the graph in rdflib and its pure-Python SPARQL engine."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from .. import sparqltext
+from ..errors import QueryError
+from ..graph import KnowledgeGraph, from_rdflib_term, to_rdflib_term
+from ..namespaces import QUERY_PARTS
+from .base import Engine, QueryResult, Term
+
+
+class RdflibEngine(Engine):
+    name = "rdflib"
+
+    def __init__(self, graph: KnowledgeGraph) -> None:
+        self.graph = graph
+        parts = [p for p in graph.parts if p in QUERY_PARTS or p == "input"]
+        self._rdf = graph.rdflib_graph(parts)
+
+    def describe(self) -> str:
+        return "embedded graph (rdflib)"
+
+    def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        import rdflib
+        from rdflib.plugins.sparql.parser import ParseException
+
+        form = sparqltext.query_form(text)
+        init = {rdflib.Variable(k): to_rdflib_term(v) for k, v in (bindings or {}).items()}
+        try:
+            result = self._rdf.query(text, initBindings=init)
+            if form == "ask":
+                return QueryResult(form="ask", boolean=bool(result.askAnswer))
+            if form == "select":
+                variables = tuple(str(v) for v in result.vars or ())
+                rows = tuple(tuple(from_rdflib_term(row[i]) for i in range(len(variables))) for row in result)
+                return QueryResult(form="select", variables=variables, rows=rows)
+            triples = tuple(ox.Triple(*(from_rdflib_term(t) for t in triple)) for triple in result)
+            return QueryResult(form=form, triples=triples)
+        except ParseException as err:
+            raise QueryError(f"the query does not parse: {err}") from None
+        except Exception as err:  # rdflib raises plain exceptions for evaluation errors
+            raise QueryError(f"the query failed: {type(err).__name__}: {err}") from None

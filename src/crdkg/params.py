@@ -1,0 +1,189 @@
+"""Typed parameters of stored queries, and turning the text a user gives into RDF terms.
+
+A value is always bound as one RDF term (an IRI or a literal), never pasted into the
+query text. An IRI parameter with a ``class`` accepts the IRI, a prefixed name, the
+local name, a GB/T 2260 code or a label in any language; the candidates are found by the
+stored query ``find-resource`` on the same engine that runs the query.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import pyoxigraph as ox
+
+from .errors import ParameterError, QueryError
+from .namespaces import PREFIXES, XSD
+
+__all__ = ["Parameter", "Candidate", "parse_parameter", "coerce", "expand_iri"]
+
+TYPES = ("iri", "string", "langstring", "integer", "year", "date", "enum")
+_DESCRIBE = {
+    "iri": "an IRI, a prefixed name (e.g. division:510000), a local name, a code or a label",
+    "string": "any text",
+    "langstring": "text with a language tag, e.g. 长江@zh",
+    "integer": "a whole number, e.g. 3",
+    "year": "a year of four digits, e.g. 2021",
+    "date": "a date as YYYY-MM-DD, e.g. 2017-10-18",
+}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    description: str = ""
+    default: str | None = None
+    required: bool = True
+    cls: str | None = None  # IRI of the class an IRI value must belong to
+    values: tuple[str, ...] = ()
+    lookup: bool = False  # an IRI parameter without a class that still accepts names and labels
+
+    @property
+    def accepts(self) -> str:
+        if self.type == "enum":
+            return "one of " + ", ".join(self.values)
+        text = _DESCRIBE[self.type]
+        if self.cls:
+            text += f" of a {self.cls.rsplit('#', 1)[-1]}"
+        return text
+
+
+@dataclass(frozen=True)
+class Candidate:
+    iri: str
+    key: str
+    label_en: str
+    label_zh: str
+
+    def describe(self) -> str:
+        labels = ", ".join(x for x in (self.label_en, self.label_zh) if x)
+        return f"{self.key} ({labels})" if labels else self.key
+
+
+#: finds candidates for a text (or all, for None) among the instances of a class
+Resolver = Callable[[str | None, str | None], Sequence[Candidate]]
+
+
+def expand_iri(text: str) -> str | None:
+    """An absolute IRI for ``<iri>``, ``iri`` or ``prefix:local``; None when it is neither."""
+    text = text.strip()
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", text) or text.startswith("urn:"):
+        return text
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES:
+        return PREFIXES[prefix] + local
+    return None
+
+
+def parse_parameter(spec: object, *, where: str) -> Parameter:
+    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
+        raise QueryError(f"{where}: each entry of params needs a name")
+    name = spec["name"]
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise QueryError(f"{where}: parameter name {name!r} is not a SPARQL variable name")
+    ptype = spec.get("type", "string")
+    if ptype not in TYPES:
+        raise QueryError(f"{where}: parameter {name!r} has unknown type {ptype!r} (types: {', '.join(TYPES)})")
+    cls = spec.get("class")
+    if cls is not None:
+        cls = expand_iri(str(cls))
+        if cls is None:
+            raise QueryError(f"{where}: parameter {name!r}: class must be an IRI or a known prefixed name")
+    values = tuple(str(v) for v in spec.get("values") or ())
+    if ptype == "enum" and not values:
+        raise QueryError(f"{where}: enum parameter {name!r} needs values")
+    default = spec.get("default")
+    return Parameter(
+        name=name,
+        type=ptype,
+        description=str(spec.get("description") or ""),
+        default=None if default is None else str(default),
+        required=bool(spec.get("required", default is None)),
+        cls=cls,
+        values=values,
+        lookup=bool(spec.get("lookup", False)),
+    )
+
+
+def _check_text(param: Parameter, raw: str) -> None:
+    try:
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ParameterError(f"parameter {param.name!r}: the value is not valid UTF-8 text") from None
+    if "\x00" in raw:
+        raise ParameterError(f"parameter {param.name!r}: the value contains a NUL character")
+
+
+def _wrong(param: Parameter, raw: str) -> ParameterError:
+    shown = raw if len(raw) <= 60 else raw[:57] + "..."
+    return ParameterError(f"parameter {param.name!r}: {shown!r} is not valid; it accepts {param.accepts}")
+
+
+def coerce(param: Parameter, raw: str, *, resolver: Resolver | None = None) -> ox.NamedNode | ox.Literal:
+    """The RDF term for the text ``raw`` given for ``param``."""
+    _check_text(param, raw)
+    t = param.type
+    if t == "string":
+        return ox.Literal(raw)
+    if t == "langstring":
+        text, sep, lang = raw.rpartition("@")
+        if not sep or not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
+            raise _wrong(param, raw)
+        return ox.Literal(text, language=lang.lower())
+    if t == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,18}", raw.strip()):
+            raise _wrong(param, raw)
+        return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
+    if t == "year":
+        if not re.fullmatch(r"-?\d{4}", raw.strip()):
+            raise _wrong(param, raw)
+        return ox.Literal(raw.strip(), datatype=ox.NamedNode(XSD + "gYear"))
+    if t == "date":
+        try:
+            value = date.fromisoformat(raw.strip())
+        except ValueError:
+            raise _wrong(param, raw) from None
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    if t == "enum":
+        if raw not in param.values:
+            raise _wrong(param, raw)
+        iri = expand_iri(raw)
+        return ox.NamedNode(iri) if iri else ox.Literal(raw)
+    return _coerce_iri(param, raw, resolver)
+
+
+def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None) -> ox.NamedNode:
+    iri = expand_iri(raw)
+    if iri is not None:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            raise _wrong(param, raw) from None
+        if not (param.cls or param.lookup) or resolver is None:
+            return node
+    elif not (param.cls or param.lookup) or resolver is None:
+        raise _wrong(param, raw)
+    text = raw.strip() if iri is None else iri
+    found = {c.iri: c for c in resolver(text, param.cls)}
+    if len(found) == 1:
+        return ox.NamedNode(next(iter(found)))
+    cls_name = param.cls.rsplit("#", 1)[-1] if param.cls else "resource"
+    if not found:
+        everything = resolver(None, param.cls) if param.cls else []
+        listed = "; ".join(c.describe() for c in everything[:60])
+        more = f"; and {len(everything) - 60} more" if len(everything) > 60 else ""
+        if not everything:
+            raise ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; "
+                                 "give an IRI, a prefixed name, a local name, a code or a label")
+        raise ParameterError(
+            f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}. "
+            f"Accepted values (IRI, local name, code or label in English or Chinese): {listed}{more}")
+    listed = "; ".join(c.describe() for c in found.values())
+    raise ParameterError(
+        f"parameter {param.name!r}: {raw[:80]!r} is ambiguous: it matches {listed}. Give the local name or the IRI.")

@@ -1,0 +1,68 @@
+"""Running stored queries: checking the parameters a user gives and binding them as terms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pyoxigraph as ox
+
+from .catalogue import StoredQuery, load_catalogue
+from .engines.base import Engine, QueryResult
+from .errors import ParameterError
+from .params import Candidate, coerce
+
+__all__ = ["resolver_for", "bind_parameters", "run_stored"]
+
+FIND_QUERY = "find-resource"
+
+
+def resolver_for(engine: Engine):  # type: ignore[no-untyped-def]
+    """A function that finds candidates for a text among the instances of a class, by running
+    the stored query ``find-resource`` on ``engine``."""
+    finder = load_catalogue()[FIND_QUERY]
+
+    def resolve(text: str | None, cls: str | None) -> Sequence[Candidate]:
+        bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+        if text is not None:
+            bindings["text"] = ox.Literal(text)
+        if cls is not None:
+            bindings["class"] = ox.NamedNode(cls)
+        result = engine.query(finder.text, bindings=bindings)
+        out = []
+        for rec in result.records():
+            out.append(Candidate(
+                iri=rec["resource"].value,  # type: ignore[union-attr]
+                key=rec["key"].value if rec.get("key") else "",  # type: ignore[union-attr]
+                label_en=rec["label_en"].value if rec.get("label_en") else "",  # type: ignore[union-attr]
+                label_zh=rec["label_zh"].value if rec.get("label_zh") else "",  # type: ignore[union-attr]
+            ))
+        return out
+
+    return resolve
+
+
+def bind_parameters(query: StoredQuery, raw: Mapping[str, str], engine: Engine | None) -> dict[str, ox.NamedNode | ox.Literal]:
+    """Terms for the parameters of ``query``: given values, else defaults; a missing required
+    or an undeclared parameter is an error that names it."""
+    declared = {p.name: p for p in query.params}
+    unknown = sorted(set(raw) - set(declared))
+    if unknown:
+        names = ", ".join(f"{p.name} ({p.accepts})" for p in query.params) or "none"
+        raise ParameterError(f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {names})")
+    resolver = resolver_for(engine) if engine is not None and any(
+        p.type == "iri" and (p.cls or p.lookup) for p in query.params) else None
+    bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+    for p in query.params:
+        value = raw.get(p.name, p.default)
+        if value is None:
+            if p.required:
+                raise ParameterError(f"query {query.name!r} needs parameter {p.name!r}: {p.accepts}"
+                                     f" (give it as --param {p.name}=VALUE)")
+            continue
+        bindings[p.name] = coerce(p, value, resolver=resolver)
+    return bindings
+
+
+def run_stored(query: StoredQuery, engine: Engine, params: Mapping[str, str] | None = None) -> QueryResult:
+    bindings = bind_parameters(query, params or {}, engine)
+    return engine.query(query.text, bindings=bindings)
