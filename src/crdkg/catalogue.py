@@ -46,8 +46,8 @@ def _header(text: str, path: Path) -> tuple[dict, int]:
     for line in lines:
         if line.startswith("#+"):
             header.append(line[3:] if line.startswith("#+ ") else line[2:])
-        elif header or line.strip():
-            break
+        elif header or (line.strip() and not line.startswith("#")):
+            break  # the header ends; plain comments may come before it
     if not header:
         return {}, 0
     try:

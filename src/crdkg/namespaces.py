@@ -31,6 +31,7 @@ PREFIXES = {
     "crd": CRD,
     "crdsh": CRDSH,
     "crdid": CRDID,
+    "check": BASE + "check/",
     "country": CRDID + "country/",
     "region": CRDID + "region/",
     "division": CRDID + "division/",

@@ -1,0 +1,53 @@
+"""Quality checks: stored SPARQL files ``queries/checks/<name>-violation.rq`` that must
+return no rows, run on the embedded pyoxigraph store over the graph being validated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .. import resources
+from ..catalogue import parse_query_file
+from ..graph import KnowledgeGraph
+from .model import SEVERITIES, Result
+
+CHECK_NAMESPACE = "https://w3id.org/crdkg/check/"
+
+
+def check_files(folder: Path | None = None) -> list[Path]:
+    return sorted((folder or resources.check_dir()).glob("*-violation.rq"))
+
+
+def _severity(path: Path) -> str:
+    import yaml
+
+    header = "\n".join(line[3:] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#+ "))
+    value = str((yaml.safe_load(header) or {}).get("severity", "violation")).lower()
+    return value if value in SEVERITIES else "violation"
+
+
+def run_checks(graph: KnowledgeGraph, folder: Path | None = None) -> list[Result]:
+    default = [g for g in graph.graph_names([p for p in graph.parts if p != "shapes"])]
+    results = []
+    for path in check_files(folder):
+        check = parse_query_file(path)
+        severity = _severity(path)
+        name = path.stem.removesuffix("-violation")
+        solutions = graph.store.query(check.text, default_graph=default)
+        assert isinstance(solutions, ox.QuerySolutions)
+        names = [v.value for v in solutions.variables]
+        for sol in solutions:
+            row = {n: sol[n] for n in names}
+
+            def text(key: str) -> str | None:
+                term = row.get(key)
+                return None if term is None else term.value
+
+            message = check.summary
+            if row.get("other") is not None:
+                message += f" (also {text('other')})"
+            results.append(Result(severity=severity, focus=text("focus") or "", path=text("path"),
+                                  value=text("value"), message=message, source=CHECK_NAMESPACE + name,
+                                  kind="check"))
+    return results

@@ -1,0 +1,193 @@
+"""Rendering a validation report: text, JSON, the SHACL validation report in Turtle,
+JUnit XML for CI dashboards, and GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from xml.sax.saxutils import escape, quoteattr
+
+from .model import Result, ValidationReport
+
+FORMATS = ("text", "json", "turtle", "junit", "github")
+
+
+def _short(iri: str | None) -> str:
+    from ..results import _short as short_term  # the same prefixes as query results
+    import pyoxigraph as ox
+
+    if iri is None:
+        return ""
+    if iri.startswith(("http://", "https://", "urn:", "file:")) and " " not in iri:
+        try:
+            return short_term(ox.NamedNode(iri))
+        except ValueError:
+            return iri
+    return iri
+
+
+def _where(r: Result) -> str:
+    if r.file is None:
+        return ""
+    return f"{_relative(r.file)}:{r.line}" if r.line else _relative(r.file)
+
+
+def _relative(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+def _summary(report: ValidationReport) -> str:
+    v, w, i = (report.count(s) for s in ("violation", "warning", "info"))
+    state = "Conforms" if report.conforms() else "Does not conform"
+    return f"{state}: {v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)}, {i} info"
+
+
+def render_text(report: ValidationReport) -> str:
+    by_focus: dict[str, list[Result]] = defaultdict(list)
+    for r in report.results:
+        by_focus[r.focus].append(r)
+    out = []
+    for focus, results in by_focus.items():
+        first = results[0]
+        where = _where(first)
+        out.append(f"{_short(focus)}" + (f"  ({where})" if where else ""))
+        for r in results:
+            out.append(f"  {r.severity.upper()}: {r.message}")
+            details = []
+            if r.path:
+                details.append(f"path {_short(r.path)}")
+            if r.value:
+                details.append(f"value {_short(r.value)}")
+            details.append(f"{'check' if r.kind == 'check' else 'shape'} {_short(r.source)}")
+            if r.file and _where(r) != where:
+                details.append(f"at {_where(r)}")
+            out.append("    " + "; ".join(details))
+        out.append("")
+    out.append(_summary(report))
+    return "\n".join(out) + "\n"
+
+
+def render_json(report: ValidationReport) -> str:
+    doc = {
+        "conforms": report.conforms(),
+        "violations": report.count("violation"),
+        "warnings": report.count("warning"),
+        "infos": report.count("info"),
+        "inference": report.inference,
+        "files": [_relative(f) for f in report.files],
+        "results": [
+            {"severity": r.severity, "focusNode": r.focus, "resultPath": r.path, "value": r.value,
+             "message": r.message, "sourceShape": r.source, "kind": r.kind,
+             "sourceConstraintComponent": r.component,
+             "file": _relative(r.file) if r.file else None, "line": r.line}
+            for r in report.results
+        ],
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_turtle(report: ValidationReport) -> str:
+    """The standard SHACL validation report (sh:ValidationReport), checks included as results
+    whose sh:sourceShape is the check's IRI."""
+    import pyoxigraph as ox
+
+    SH = "http://www.w3.org/ns/shacl#"
+    triples = []
+    root = ox.BlankNode("report")
+
+    def add(s, p, o):  # type: ignore[no-untyped-def]
+        triples.append(ox.Triple(s, ox.NamedNode(p), o))
+
+    def node(text: str):  # type: ignore[no-untyped-def]
+        try:
+            return ox.NamedNode(text)
+        except ValueError:
+            return ox.Literal(text)
+
+    add(root, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(SH + "ValidationReport"))
+    add(root, SH + "conforms", ox.Literal("true" if report.conforms() else "false",
+                                          datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))
+    for i, r in enumerate(report.results, 1):
+        res = ox.BlankNode(f"r{i}")
+        add(root, SH + "result", res)
+        add(res, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(SH + "ValidationResult"))
+        add(res, SH + "resultSeverity", ox.NamedNode(SH + r.severity.capitalize()))
+        add(res, SH + "focusNode", node(r.focus))
+        add(res, SH + "resultMessage", ox.Literal(r.message, language="en"))
+        add(res, SH + "sourceShape", node(r.source))
+        if r.path and not r.path.startswith(("^", "(")):
+            add(res, SH + "resultPath", node(r.path))
+        if r.value is not None:
+            add(res, SH + "value", node(r.value))
+        if r.component:
+            add(res, SH + "sourceConstraintComponent", node(r.component))
+    from ..namespaces import PREFIXES
+
+    prefixes = {"sh": SH, **{k: v for k, v in PREFIXES.items() if k in ("crd", "crdsh", "crdid", "rdf", "xsd")}}
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+
+
+def render_junit(report: ValidationReport) -> str:
+    """JUnit XML: one test case per shape or check that produced results (failed), plus one
+    passing case when the graph conforms, so dashboards count something."""
+    by_source: dict[str, list[Result]] = defaultdict(list)
+    for r in report.results:
+        by_source[r.source].append(r)
+    failures = sum(1 for rs in by_source.values() if any(r.severity == "violation" for r in rs))
+    cases = []
+    for source, results in sorted(by_source.items()):
+        body = "\n".join(f"{_where(r) or '-'}: {r.severity}: {_short(r.focus)}: {r.message}"
+                         + (f" (path {_short(r.path)})" if r.path else "")
+                         + (f" (value {_short(r.value)})" if r.value else "") for r in results)
+        tag = "failure" if any(r.severity == "violation" for r in results) else "system-out"
+        inner = (f'<failure message={quoteattr(results[0].message)} type="{results[0].severity}">{escape(body)}</failure>'
+                 if tag == "failure" else f"<system-out>{escape(body)}</system-out>")
+        cases.append(f'    <testcase classname="crdkg.validate" name={quoteattr(_short(source))}>{inner}</testcase>')
+    if not cases:
+        cases.append('    <testcase classname="crdkg.validate" name="shapes and checks"/>')
+    return "\n".join([
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<testsuites tests="{len(cases)}" failures="{failures}">',
+        f'  <testsuite name="crdkg validate" tests="{len(cases)}" failures="{failures}" errors="0">',
+        *cases,
+        "  </testsuite>",
+        "</testsuites>",
+    ]) + "\n"
+
+
+def _gh_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def render_github(report: ValidationReport) -> str:
+    """GitHub Actions workflow commands: ``::error file=F,line=L,title=T::message``."""
+    level = {"violation": "error", "warning": "warning", "info": "notice"}
+    out = []
+    for r in report.results:
+        props = []
+        if r.file:
+            props.append(f"file={_gh_escape(_relative(r.file), prop=True)}")
+            if r.line:
+                props.append(f"line={r.line}")
+        props.append(f"title={_gh_escape(_short(r.source), prop=True)}")
+        msg = f"{_short(r.focus)}: {r.message}"
+        if r.path:
+            msg += f" (path {_short(r.path)})"
+        if r.value:
+            msg += f" (value {_short(r.value)})"
+        out.append(f"::{level[r.severity]} {','.join(props)}::{_gh_escape(msg)}")
+    out.append(_summary(report))
+    return "\n".join(out) + "\n"
+
+
+def render(report: ValidationReport, fmt: str) -> str:
+    return {"text": render_text, "json": render_json, "turtle": render_turtle, "junit": render_junit,
+            "github": render_github}[fmt](report)

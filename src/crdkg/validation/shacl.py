@@ -1,0 +1,76 @@
+"""Running the SHACL shapes with pySHACL (imported only here, when validating)."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from ..graph import KnowledgeGraph
+from .model import Result
+
+_SH = "http://www.w3.org/ns/shacl#"
+_SEVERITY = {_SH + "Violation": "violation", _SH + "Warning": "warning", _SH + "Info": "info"}
+
+
+def _path(graph, node) -> str:  # type: ignore[no-untyped-def]
+    """A SHACL path in SPARQL property path syntax."""
+    import rdflib
+    from rdflib.collection import Collection
+    from rdflib.namespace import RDF, SH
+
+    if isinstance(node, rdflib.URIRef):
+        return f"<{node}>"
+    if (node, RDF.first, None) in graph:
+        return "/".join(_path(graph, n) for n in Collection(graph, node))
+    for pred, fmt in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "({})*"),
+                      (SH.oneOrMorePath, "({})+"), (SH.zeroOrOnePath, "({})?")):
+        inner = graph.value(node, pred)
+        if inner is not None:
+            return fmt.format(_path(graph, inner))
+    alt = graph.value(node, SH.alternativePath)
+    if alt is not None:
+        return "(" + "|".join(_path(graph, n) for n in Collection(graph, alt)) + ")"
+    return f"_:{node}"
+
+
+def _text(graph, node, *, path: bool = False) -> str | None:  # type: ignore[no-untyped-def]
+    """A readable form of a result node: the IRI or literal, or a SHACL path in SPARQL syntax."""
+    import rdflib
+
+    if node is None:
+        return None
+    if isinstance(node, rdflib.BNode):
+        return _path(graph, node) if path else f"_:{node}"
+    return str(node)
+
+
+def run_shapes(graph: KnowledgeGraph, *, inference: str = "none") -> list[Result]:
+    import pyshacl
+    from rdflib.namespace import RDF, SH
+
+    shapes = graph.rdflib_graph(["shapes"])
+    if len(shapes) == 0 or (None, RDF.type, SH.NodeShape) not in shapes:
+        raise InputError("the shapes graph holds no sh:NodeShape: it is not a shapes file",
+                         path=", ".join(str(p) for p in graph.files.get("shapes", [])) or None)
+    data = graph.rdflib_graph([p for p in graph.parts if p != "shapes"])
+    try:
+        _, report, _ = pyshacl.validate(
+            data, shacl_graph=shapes, inference=None if inference == "none" else inference,
+            advanced=True, allow_warnings=True, inplace=False)
+    except pyshacl.errors.ReportableRuntimeError as err:
+        raise InputError(f"the shapes cannot be used: {err.message if hasattr(err, 'message') else err}") from None
+    results = []
+    for node in report.subjects(RDF.type, SH.ValidationResult):
+        messages = list(report.objects(node, SH.resultMessage))
+        english = [m for m in messages if getattr(m, "language", None) in (None, "en")]
+        message = str((english or messages or ["(no message)"])[0])
+        source = report.value(node, SH.sourceShape)
+        results.append(Result(
+            severity=_SEVERITY.get(str(report.value(node, SH.resultSeverity)), "violation"),
+            focus=_text(report, report.value(node, SH.focusNode)) or "",
+            path=_text(report, report.value(node, SH.resultPath), path=True),
+            value=_text(report, report.value(node, SH.value)),
+            message=message,
+            source=_text(report, source) or "",
+            component=_text(report, report.value(node, SH.sourceConstraintComponent)),
+            kind="shape",
+        ))
+    return results
