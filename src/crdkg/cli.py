@@ -84,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", type=Path, metavar="FILE",
                    help="RDF files to validate (with the shipped ontology); none: the shipped graph")
     p.add_argument("--with-data", action="store_true", help="merge in the shipped data too")
+    p.add_argument("--shapes", type=Path, action="append", default=[], metavar="FILE",
+                   help="a shapes file of your own, used with the shipped shapes (repeatable)")
     p.add_argument("--inference", choices=("none", "rdfs", "owlrl"), default="none",
                    help="inference before validation (default: none, the fastest; the shapes "
                         "follow rdfs:subClassOf in the ontology without it)")
@@ -172,7 +174,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .validation.report import render
 
     report = validate(files=args.files, with_data=args.with_data, inference=args.inference,
-                      shapes=not args.no_shapes, checks=not args.no_checks)
+                      shapes=not args.no_shapes, checks=not args.no_checks, extra_shapes=args.shapes)
     sys.stdout.write(render(report, args.format))
     return report.exit_code(fail_on=args.fail_on)
 

@@ -47,7 +47,9 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 
 def _graph_node(part: str) -> ox.NamedNode:
-    return ox.NamedNode(GRAPHS.get(part, INPUT_GRAPH))
+    if part in GRAPHS:
+        return ox.NamedNode(GRAPHS[part])
+    return ox.NamedNode(INPUT_GRAPH if part == "input" else f"https://w3id.org/crdkg/graph/{part}")
 
 
 @dataclass
@@ -67,7 +69,7 @@ class KnowledgeGraph:
 
     def query_graphs(self) -> list[ox.NamedNode]:
         """The named graphs that stored queries see as their default graph."""
-        wanted = [p for p in self.parts if p in QUERY_PARTS or p not in GRAPHS]
+        wanted = [p for p in self.parts if p in QUERY_PARTS or p == "input"]
         return self.graph_names(wanted)
 
     def quads(self, parts: Iterable[str] | None = None) -> Iterator[ox.Quad]:

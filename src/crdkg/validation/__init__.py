@@ -15,24 +15,40 @@ INFERENCE = ("none", "rdfs", "owlrl")
 
 
 def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, inference: str = "none",
-             shapes: bool = True, checks: bool = True) -> ValidationReport:
+             shapes: bool = True, checks: bool = True, extra_shapes: Sequence[Path | str] = (),
+             with_ontology: bool = True) -> ValidationReport:
     """Validate the shipped graph (no ``files``), or ``files`` together with the shipped
-    ontology (and the shipped data too with ``with_data``).
+    ontology (and the shipped data too with ``with_data``). ``extra_shapes`` are shapes
+    files added to the shipped shapes; ``with_ontology=False`` validates ``files`` alone
+    (for an ontology of one's own).
 
     Every file is parsed once; a file that does not parse raises
     :class:`~crdkg.errors.InputError` with its file and line.
     """
-    from ..errors import CrdkgError
+    from ..errors import CrdkgError, InputError
     from ..graph import load_graph
 
     if inference not in INFERENCE:
         raise CrdkgError(f"unknown inference {inference!r} (choose from {', '.join(INFERENCE)})")
     paths = [Path(f) for f in files]
-    for p in paths:
+    shape_paths = [Path(f) for f in extra_shapes]
+    for p in [*paths, *shape_paths]:
         if not p.is_file():
             raise CrdkgError(f"{p}: no such file")
-    parts = ["ontology", "shapes"] + (["data"] if with_data or not paths else [])
-    graph = load_graph(parts=parts, extra=paths)
+    parts = (["ontology"] if with_ontology else []) + ["shapes"] + (["data"] if with_data or not paths else [])
+    from .. import resources
+
+    if shape_paths:
+        parts.append("user-shapes")
+    graph = load_graph(parts=parts, extra=paths, files={"user-shapes": shape_paths})
+    if shape_paths:
+        sh = "http://www.w3.org/ns/shacl#"
+        has_shapes = graph.store.query(
+            f"ASK {{ GRAPH ?g {{ ?s a ?t FILTER(?t IN (<{sh}NodeShape>, <{sh}PropertyShape>)) }} }}",
+            named_graphs=graph.graph_names(["user-shapes"]))
+        if not has_shapes:
+            raise InputError("not a shapes file: it holds no sh:NodeShape or sh:PropertyShape",
+                             path=", ".join(str(p) for p in shape_paths))
     results: list[Result] = []
     if shapes:
         from .shacl import run_shapes
@@ -47,5 +63,5 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
 
         locator = Locator(graph.files)
         results = [locator.locate(r) for r in results]
-    validated = [str(p) for part in graph.files if part != "shapes" for p in graph.files[part]]
+    validated = [str(p) for part in graph.files if "shapes" not in part for p in graph.files[part]]
     return ValidationReport(results=sorted(results, key=Result.sort_key), files=validated, inference=inference)

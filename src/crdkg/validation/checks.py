@@ -28,7 +28,7 @@ def _severity(path: Path) -> str:
 
 
 def run_checks(graph: KnowledgeGraph, folder: Path | None = None) -> list[Result]:
-    default = [g for g in graph.graph_names([p for p in graph.parts if p != "shapes"])]
+    default = graph.graph_names([p for p in graph.parts if "shapes" not in p])
     results = []
     for path in check_files(folder):
         check = parse_query_file(path)

@@ -176,7 +176,7 @@ class Locator:
     def __init__(self, files: Mapping[str, Sequence[Path]]) -> None:
         order = ["input", "data", "ontology"]  # the user's own files first
         self.paths = [p for part in sorted(files, key=lambda x: order.index(x) if x in order else 9)
-                      if part != "shapes" for p in files[part]]
+                      if "shapes" not in part for p in files[part]]
         self._indexes: dict[Path, FileIndex] = {}
 
     def _index(self, path: Path) -> FileIndex:

@@ -46,17 +46,17 @@ def run_shapes(graph: KnowledgeGraph, *, inference: str = "none") -> list[Result
     import pyshacl
     from rdflib.namespace import RDF, SH
 
-    shapes = graph.rdflib_graph(["shapes"])
-    if len(shapes) == 0 or (None, RDF.type, SH.NodeShape) not in shapes:
-        raise InputError("the shapes graph holds no sh:NodeShape: it is not a shapes file",
-                         path=", ".join(str(p) for p in graph.files.get("shapes", [])) or None)
-    data = graph.rdflib_graph([p for p in graph.parts if p != "shapes"])
+    shape_parts = [p for p in graph.parts if "shapes" in p]
+    shapes = graph.rdflib_graph(shape_parts)
+    data = graph.rdflib_graph([p for p in graph.parts if "shapes" not in p])
+    named = ", ".join(str(p) for part in shape_parts for p in graph.files[part])
     try:
         _, report, _ = pyshacl.validate(
             data, shacl_graph=shapes, inference=None if inference == "none" else inference,
             advanced=True, allow_warnings=True, inplace=False)
     except pyshacl.errors.ReportableRuntimeError as err:
-        raise InputError(f"the shapes cannot be used: {err.message if hasattr(err, 'message') else err}") from None
+        detail = getattr(err, "message", None) or str(err)
+        raise InputError(f"invalid shapes ({named}): {detail}") from None
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         messages = list(report.objects(node, SH.resultMessage))

@@ -1,0 +1,55 @@
+"""Shared fixtures: the shipped graph parsed once, engines over it, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="session")
+def kg():
+    from crdkg.graph import load_graph
+
+    return load_graph()
+
+
+@pytest.fixture(scope="session")
+def engine(kg):
+    from crdkg.api import embedded_engine
+
+    return embedded_engine(kind="oxigraph", graph=kg)
+
+
+@pytest.fixture(scope="session")
+def rdflib_engine(kg):
+    from crdkg.api import embedded_engine
+
+    return embedded_engine(kind="rdflib", graph=kg)
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, timeout: float = 120) -> Run:
+    """Run ``python -m crdkg`` in a subprocess: real exit codes, real stderr."""
+    full_env = {**os.environ, **(env or {})}
+    proc = subprocess.run([sys.executable, "-m", "crdkg", *args], capture_output=True, text=True,
+                          env=full_env, cwd=cwd or ROOT, timeout=timeout)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def cli():
+    return run_cli
