@@ -26,7 +26,7 @@ class RdflibEngine(Engine):
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         import rdflib
-        from rdflib.plugins.sparql.parser import ParseException
+        from pyparsing import ParseException
 
         form = sparqltext.query_form(text)
         init = {rdflib.Variable(k): to_rdflib_term(v) for k, v in (bindings or {}).items()}

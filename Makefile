@@ -1,0 +1,58 @@
+# crdkg: set-up, checks and releases. `make help` lists the targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+CRDKG := $(BIN)/crdkg
+
+.DEFAULT_GOAL := help
+.PHONY: help demo test venv venv-test format check-format validate export bench clean
+
+help: ## list the targets with their purpose
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed ## create .venv and install crdkg
+
+venv-test: $(VENV)/.installed-test ## create .venv and install crdkg with the test dependencies
+
+demo: venv ## the main job: what the embedded graph holds, and a few questions answered
+	$(CRDKG) info
+	$(CRDKG) query strategy-overview
+	$(CRDKG) query macro-regions
+	$(CRDKG) query divisions-in-region --param region=west
+	$(CRDKG) query division-profile --param division=四川省 --lang zh
+	$(CRDKG) query targeting-region --param "region=Xiong County"
+	$(CRDKG) query evidence --param resource=task:western-development
+	$(CRDKG) validate
+
+test: venv-test ## run the test suite (pytest), as CI does
+	$(BIN)/python -m pytest
+
+format: venv ## rewrite the Turtle files in canonical form
+	$(CRDKG) format
+
+check-format: venv ## fail when a Turtle file is not in canonical form
+	$(CRDKG) format --check
+
+validate: venv ## validate the shipped graph against the shapes and quality checks
+	$(CRDKG) validate
+
+export: venv ## write the graph to dist/ in every export format
+	$(CRDKG) export --out dist
+
+bench: venv-test ## run the benchmarks and print their figures (docs/benchmarks.md keeps them)
+	$(BIN)/python benchmarks/run.py
+
+clean: ## remove the virtual environment, caches and build output
+	rm -rf $(VENV) dist build .pytest_cache src/*.egg-info

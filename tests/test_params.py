@@ -1,0 +1,165 @@
+"""Parameters are bound as RDF terms: no value can change a query's structure. Hostile
+values, wrong types, unknown and ambiguous names give clear errors (exit code 2)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pyoxigraph as ox
+import pytest
+import rdflib.plugins.sparql as rsparql
+
+from conftest import ROOT, run_cli
+from crdkg import sparqltext
+from crdkg.catalogue import load_catalogue
+from crdkg.errors import ParameterError
+from crdkg.params import Parameter, coerce
+from crdkg.querying import bind_parameters, run_stored
+
+CATALOGUE = load_catalogue()
+
+HOSTILE = [
+    '"} ; DROP ALL ; #',
+    "'} UNION { ?s ?p ?o } #",
+    '""" ) } SELECT * WHERE { ?s ?p ?o } #',
+    "\\",
+    "\\\" } #",
+    "line one\nline two\r\n} #",
+    "{}{}{}",
+    "<https://example.org/x> } #",
+    "?text ?lang $resource",
+    "長江'\"\t\u2028",
+    "x" * 100_000,
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_text_is_one_literal_in_the_embedded_engine(value, engine):
+    result = run_stored(CATALOGUE["search"], engine, {"text": value})
+    assert result.variables == ("resource", "type", "label")
+    assert result.rows == ()
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_text_is_one_literal_in_the_serialized_query(value):
+    """What the endpoint engine sends: the VALUES block holds exactly the value, as one term."""
+    query = CATALOGUE["search"]
+    text = sparqltext.bind_values(query.text, {"text": ox.Literal(value)})
+    parsed = rsparql.parser.parseQuery(text)
+    algebra = rsparql.algebra.translateQuery(parsed)
+    found = []
+
+    def walk(node):
+        if hasattr(node, "name") and node.name == "values":
+            found.extend(node.res)
+        if isinstance(node, dict):
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(algebra.algebra)
+    assert found and all(str(row[next(iter(row))]) == value for row in found)
+    # the rest of the query is unchanged: removing the VALUES blocks gives the stored text back
+    block = f" VALUES (?text) {{ ({ox.Literal(value)}) }} "
+    assert text.replace(block, "") == query.text
+
+
+def test_rdflib_engine_binds_hostile_values(rdflib_engine):
+    result = run_stored(CATALOGUE["search"], rdflib_engine, {"text": '"} ; DROP ALL ; #'})
+    assert result.rows == ()
+
+
+@pytest.mark.parametrize("value", ["https://example.org/a b", "https://example.org/a>b", "<https://x.org/>} #>",
+                                   "https://example.org/{x}"])
+def test_iri_with_spaces_or_brackets_is_refused(value, engine):
+    with pytest.raises(ParameterError, match="'region'"):
+        run_stored(CATALOGUE["divisions-in-region"], engine, {"region": value})
+
+
+def test_unknown_region_lists_the_accepted_values(engine):
+    with pytest.raises(ParameterError) as err:
+        run_stored(CATALOGUE["divisions-in-region"], engine, {"region": "Atlantis"})
+    message = str(err.value)
+    assert "Atlantis" in message
+    for accepted in ("east", "central", "west", "northeast", "西部地区"):
+        assert accepted in message
+
+
+def test_iri_of_the_wrong_class_is_refused(engine):
+    with pytest.raises(ParameterError, match="no MacroRegion matches"):
+        run_stored(CATALOGUE["divisions-in-region"], engine, {"region": "division:510000"})
+
+
+def test_ambiguous_value_lists_the_candidates():
+    from crdkg.params import Candidate
+
+    param = Parameter(name="region", type="iri", cls="https://w3id.org/crdkg/ontology#Region")
+
+    def resolver(text, cls):
+        return [Candidate("https://w3id.org/crdkg/id/a", "a", "A", ""), Candidate("https://w3id.org/crdkg/id/b", "b", "B", "")]
+
+    with pytest.raises(ParameterError, match="ambiguous: it matches a \\(A\\); b \\(B\\)"):
+        coerce(param, "x", resolver=resolver)
+
+
+def test_ambiguous_value_in_the_shipped_graph(engine):
+    # the local name beijing-tianjin-hebei is both the BTH area and the BTH city cluster
+    with pytest.raises(ParameterError, match="ambiguous.*area/beijing-tianjin-hebei|ambiguous"):
+        run_stored(CATALOGUE["targeting-region"], engine, {"region": "Beijing-Tianjin-Hebei"})
+
+
+@pytest.mark.parametrize("ptype,value,term", [
+    ("integer", "3", '"3"^^<http://www.w3.org/2001/XMLSchema#integer>'),
+    ("year", "2021", '"2021"^^<http://www.w3.org/2001/XMLSchema#gYear>'),
+    ("date", "2017-10-18", '"2017-10-18"^^<http://www.w3.org/2001/XMLSchema#date>'),
+    ("langstring", "长江@zh", '"长江"@zh'),
+    ("string", 'a "b"', '"a \\"b\\""'),
+])
+def test_typed_values(ptype, value, term):
+    assert str(coerce(Parameter(name="p", type=ptype), value)) == term
+
+
+@pytest.mark.parametrize("ptype,value", [("integer", "3.5"), ("integer", "three"), ("year", "21"),
+                                          ("date", "2017-13-01"), ("langstring", "no tag"), ("year", "2021-01")])
+def test_wrong_type_names_the_parameter_and_what_it_accepts(ptype, value):
+    with pytest.raises(ParameterError) as err:
+        coerce(Parameter(name="p", type=ptype), value)
+    assert "'p'" in str(err.value) and "accepts" in str(err.value)
+
+
+def test_enum_value_outside_the_list():
+    with pytest.raises(ParameterError, match="one of en, zh"):
+        coerce(Parameter(name="lang", type="enum", values=("en", "zh")), "fr")
+
+
+def test_missing_and_unknown_parameters(engine):
+    with pytest.raises(ParameterError, match="needs parameter 'region'"):
+        bind_parameters(CATALOGUE["divisions-in-region"], {}, engine)
+    with pytest.raises(ParameterError, match="has no parameter 'colour'"):
+        bind_parameters(CATALOGUE["divisions-in-region"], {"region": "west", "colour": "red"}, engine)
+
+
+def test_cli_parameter_errors_exit_2_without_traceback():
+    for args, needle in [
+        (["query", "divisions-in-region"], "needs parameter 'region'"),
+        (["query", "divisions-in-region", "-p", "region=Atlantis"], "Accepted values"),
+        (["query", "divisions-in-region", "-p", "region=west", "-p", "x=1"], "has no parameter 'x'"),
+        (["query", "no-such-query"], "no stored query named 'no-such-query'"),
+        (["query", "macro-regions", "--lang", "fr"], "invalid choice"),
+        (["query", "--query", "SELECT * WHERE { ?s ?p }"], "does not parse"),
+        (["query", "--query", "DROP ALL"], "SPARQL update"),
+    ]:
+        r = run_cli(*args)
+        assert r.code == 2, (args, r.err)
+        assert needle in r.err, (args, r.err)
+        assert "Traceback" not in r.err
+
+
+def test_cli_non_utf8_value_exits_2():
+    proc = subprocess.run([sys.executable, "-m", "crdkg", "query", "search", "-p", b"text=\xff\xfe".decode("utf-8", "surrogateescape")],
+                          capture_output=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2
+    assert b"not valid UTF-8" in proc.stderr and b"Traceback" not in proc.stderr
