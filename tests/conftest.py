@@ -53,3 +53,27 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None, timeou
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    """A real Oxigraph server, one per test module, stopped even when tests fail."""
+    from server import OxigraphServer
+
+    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph")).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def fresh_server(tmp_path):
+    """A real Oxigraph server of the test's own (for tests that stop or break it)."""
+    from server import OxigraphServer
+
+    server = OxigraphServer(tmp_path / "store").start()
+    try:
+        yield server
+    finally:
+        server.stop()

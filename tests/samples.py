@@ -1,11 +1,6 @@
-"""Parameter values with which every stored query is run in the engine-conformance tests."""
+"""Parameter values with which every stored query is run in the engine-conformance tests:
+the examples that the query headers give."""
 
-SAMPLE_PARAMS = {
-    "divisions-in-region": {"region": "west"},
-    "division-profile": {"division": "510000"},
-    "targeting-region": {"region": "Xiong County"},
-    "evidence": {"resource": "task:western-development"},
-    "search": {"text": "长江"},
-    "describe-resource": {"resource": "area:xiongan-new-area"},
-    "find-resource": {"text": "Sichuan"},
-}
+from crdkg.catalogue import load_catalogue
+
+SAMPLE_PARAMS = {q.name: q.example_params() for q in load_catalogue() if q.example_params()}

@@ -30,6 +30,10 @@ class StoredQuery:
     text: str
     form: str = field(default="select")
 
+    def example_params(self) -> dict[str, str]:
+        """Values to run the query with: each required parameter's example (or default)."""
+        return {p.name: p.example for p in self.params if p.example is not None and p.default is None}
+
     def param(self, name: str) -> Parameter | None:
         return next((p for p in self.params if p.name == name), None)
 

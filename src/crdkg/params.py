@@ -41,6 +41,7 @@ class Parameter:
     cls: str | None = None  # IRI of the class an IRI value must belong to
     values: tuple[str, ...] = ()
     lookup: bool = False  # an IRI parameter without a class that still accepts names and labels
+    example: str | None = None  # a value that shows what the parameter takes (docs, verification)
 
     @property
     def accepts(self) -> str:
@@ -108,6 +109,7 @@ def parse_parameter(spec: object, *, where: str) -> Parameter:
         cls=cls,
         values=values,
         lookup=bool(spec.get("lookup", False)),
+        example=None if spec.get("example") is None else str(spec["example"]),
     )
 
 
