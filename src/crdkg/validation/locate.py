@@ -20,7 +20,7 @@ from .model import Result
 
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_DIRECTIVE = re.compile(r"^\s*(@prefix|@base|PREFIX|BASE)\b", re.IGNORECASE)
+_DIRECTIVE = re.compile(r"\s*(@prefix|@base|PREFIX|BASE)\b", re.IGNORECASE)
 
 
 def statements(text: str) -> Iterator[tuple[int, str]]:

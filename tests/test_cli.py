@@ -1,0 +1,80 @@
+"""The command line as a user types it."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import run_cli
+
+
+def test_info():
+    r = run_cli("info")
+    assert r.code == 0, r.err
+    assert "version 0.1.0" in r.out
+    assert "crd:Province" in r.out
+    doc = json.loads(run_cli("info", "--format", "json").out)
+    assert doc["about"]["version"] == "0.1.0"
+    counts = {c["class"]: c["all_instances"] for c in doc["classes"]}
+    assert counts["https://w3id.org/crdkg/ontology#ProvincialDivision"] == 34
+
+
+def test_queries_lists_the_catalogue():
+    r = run_cli("queries")
+    assert r.code == 0
+    assert "divisions-in-region" in r.out and "region" in r.out
+    doc = json.loads(run_cli("queries", "--format", "json").out)
+    entry = next(q for q in doc if q["name"] == "divisions-in-region")
+    assert entry["params"][0]["name"] == "region" and entry["params"][0]["required"] is True
+
+
+def test_query_by_name_with_lang_and_formats():
+    r = run_cli("query", "macro-regions", "--lang", "zh", "--format", "csv")
+    assert r.code == 0, r.err
+    assert "西部地区" in r.out and "西部大开发" in r.out
+    r = run_cli("query", "macro-regions", "--format", "json")
+    assert json.loads(r.out)["head"]["vars"][0] == "region"
+    r = run_cli("query", "national-strategies", "--lang", "zh")
+    assert r.code == 2 and "no labels to choose a language" in r.err
+
+
+def test_ad_hoc_query_and_file(tmp_path):
+    r = run_cli("query", "--query", "ASK { ?s a <https://w3id.org/crdkg/ontology#Province> }")
+    assert r.code == 0 and r.out.strip() == "true"
+    f = tmp_path / "q.rq"
+    f.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/crdkg/ontology#CityCluster> }")
+    r = run_cli("query", "--file", str(f), "--format", "tsv")
+    assert r.out.splitlines()[1] == '"19"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    r = run_cli("query", "--file", str(tmp_path / "missing.rq"))
+    assert r.code == 2 and "missing.rq" in r.err
+
+
+def test_rdflib_engine_from_the_cli():
+    r = run_cli("query", "divisions-in-region", "-p", "region=northeast", "--engine", "rdflib", "--format", "csv")
+    assert r.code == 0, r.err
+    assert [line.split(",")[1] for line in r.out.splitlines()[1:]] == ["210000", "220000", "230000"]
+
+
+def test_construct_output():
+    r = run_cli("query", "describe-resource", "-p", "resource=division:510000", "--format", "ntriples")
+    assert r.code == 0 and "<https://w3id.org/crdkg/id/division/510000>" in r.out
+
+
+def test_format_check(tmp_path):
+    messy = tmp_path / "messy.ttl"
+    messy.write_text("@prefix ex: <https://example.org/> . ex:b ex:p ex:c . ex:a ex:p ex:c .\n")
+    r = run_cli("format", "--check", str(messy))
+    assert r.code == 1 and "not in canonical form" in r.out
+    assert run_cli("format", str(messy)).code == 0
+    assert run_cli("format", "--check", str(messy)).code == 0
+    text = messy.read_text()
+    assert text.index("ex:a") < text.index("ex:b")
+
+
+def test_shipped_turtle_is_canonical():
+    r = run_cli("format", "--check")
+    assert r.code == 0, r.out
+
+
+def test_help_documents_exit_codes():
+    r = run_cli("--help")
+    assert "Exit codes: 0" in r.out and "2 bad input" in r.out
