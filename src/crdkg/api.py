@@ -21,9 +21,11 @@ def catalogue() -> Catalogue:
     return load_catalogue()
 
 
-def embedded_engine(*, kind: str = "oxigraph", graph: KnowledgeGraph | None = None) -> Engine:
-    """An engine over the embedded graph (the shipped graph unless ``graph`` is given)."""
-    graph = graph if graph is not None else load_graph()
+def embedded_engine(*, kind: str = "oxigraph", graph: KnowledgeGraph | None = None,
+                    data: Sequence[str] = ()) -> Engine:
+    """An engine over the embedded graph: the shipped graph, with the RDF files ``data``
+    added (unless a parsed ``graph`` is given)."""
+    graph = graph if graph is not None else load_graph(extra=list(data))
     if kind == "oxigraph":
         from .engines.oxigraph import OxigraphEngine
 

@@ -31,6 +31,9 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
                         "(credentials: CRDKG_ENDPOINT_USER/CRDKG_ENDPOINT_PASSWORD or CRDKG_ENDPOINT_TOKEN)")
     g.add_argument("--engine", choices=("oxigraph", "rdflib"), default="oxigraph",
                    help="embedded engine (default: oxigraph)")
+    g.add_argument("--data", type=Path, action="append", default=[], metavar="FILE",
+                   help="an RDF file of your own to query together with the shipped graph (repeatable; "
+                        "large inputs are cached, see CRDKG_CACHE_DIR)")
     g.add_argument("--default-graph", metavar="IRI", action="append",
                    help="with --endpoint: a graph to query as the default graph (repeatable; "
                         "default: crdkg's ontology and data graphs)")
@@ -46,7 +49,12 @@ def _make_engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     if args.endpoint:
         graphs = [] if args.store_default_graph else args.default_graph
         return api.endpoint_engine(args.endpoint, default_graphs=graphs, timeout=args.timeout)
-    return api.embedded_engine(kind=args.engine)
+    for path in args.data:
+        if not path.is_file():
+            from .errors import InputError
+
+            raise InputError("no such file", path=str(path))
+    return api.embedded_engine(kind=args.engine, data=args.data)
 
 
 def build_parser() -> argparse.ArgumentParser:

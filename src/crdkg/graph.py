@@ -93,7 +93,7 @@ def _parse_error(path: Path, err: SyntaxError) -> InputError:
     return InputError(message, path=str(path), line=err.lineno, column=err.offset)
 
 
-def _load_file(store: ox.Store, path: Path, part: str) -> None:
+def _load_file(store: ox.Store, path: Path, part: str, *, bulk: bool = False) -> None:
     fmt = rdf_format(path)
     try:
         data = path.read_bytes()
@@ -104,7 +104,9 @@ def _load_file(store: ox.Store, path: Path, part: str) -> None:
     base = path.resolve().as_uri()
     graph = _graph_node(part)
     try:
-        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        if bulk and fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            store.bulk_load(data, format=fmt, base_iri=base, to_graph=graph)
+        elif fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             # every quad of a dataset file goes into the part's graph
             store.extend(ox.Quad(q.subject, q.predicate, q.object, graph)
                          for q in ox.parse(data, format=fmt, base_iri=base))
@@ -118,18 +120,32 @@ def _load_file(store: ox.Store, path: Path, part: str) -> None:
 
 def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
                extra: Sequence[Path | str] = (),
-               files: Mapping[str, Sequence[Path]] | None = None) -> KnowledgeGraph:
+               files: Mapping[str, Sequence[Path]] | None = None,
+               cache: bool | None = None) -> KnowledgeGraph:
     """Parse the shipped ``parts`` (ontology, shapes, data) and any ``extra`` files.
 
     ``extra`` files go into the named graph ``input``. ``files`` replaces the shipped
     file lists (for a test or a benchmark). A file that does not parse raises
     :class:`~crdkg.errors.InputError` naming the file, line and column.
+
+    Large inputs (from :data:`crdkg.cache.MIN_BYTES` on) are parsed once into an on-disk
+    store in the cache folder and opened from there afterwards; the cache is keyed on the
+    files' contents, so it is never stale. ``cache=False`` (or ``CRDKG_NO_CACHE=1``) turns
+    it off, ``cache=True`` forces it.
     """
+    from . import cache as _cache
+
     chosen: dict[str, list[Path]] = {}
     for part in parts:
         chosen[part] = list(files[part]) if files is not None and part in files else resources.part_files(part)
     if extra:
         chosen["input"] = [Path(p) for p in extra]
+    for paths in chosen.values():
+        for path in paths:
+            rdf_format(path)  # an unknown extension fails before any work
+    if _cache.wanted(chosen, cache):
+        store = _cache.cached_store(chosen, lambda st, path, part: _load_file(st, path, part, bulk=True))
+        return KnowledgeGraph(store=store, files=chosen)
     store = ox.Store()
     for part, paths in chosen.items():
         for path in paths:
