@@ -11,7 +11,8 @@ The public API (nothing runs on import; modules load when first used)::
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 5 ms of every command
 
 __version__ = "0.1.0"
 
@@ -63,7 +64,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .validation import ValidationReport, validate
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'crdkg' has no attribute {name!r}")

@@ -7,9 +7,9 @@ explicit ``PREFIX`` lines that any engine runs as it is.
 
 from __future__ import annotations
 
+import os
+from collections import namedtuple
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from . import resources, sparqltext
@@ -19,16 +19,11 @@ from .params import Parameter, parse_parameter
 __all__ = ["StoredQuery", "Catalogue", "load_catalogue", "parse_query_file"]
 
 
-@dataclass(frozen=True)
-class StoredQuery:
-    name: str
-    path: Path
-    summary: str
-    description: str
-    tags: tuple[str, ...]
-    params: tuple[Parameter, ...]
-    text: str
-    form: str = field(default="select")
+class StoredQuery(namedtuple("StoredQuery", ["name", "path", "summary", "description", "tags", "params", "text",
+                                             "form"], defaults=("select",))):
+    """A stored query: its name (the file name), header fields and SPARQL text."""
+
+    __slots__ = ()
 
     def example_params(self) -> dict[str, str]:
         """Values to run the query with: each required parameter's example (or default)."""
@@ -37,12 +32,38 @@ class StoredQuery:
     def param(self, name: str) -> Parameter | None:
         return next((p for p in self.params if p.name == name), None)
 
-    @cached_property
+    @property
     def ordered(self) -> bool:
+        """Whether the query orders its results (ORDER BY)."""
         return any(t.kind == "word" and t.text.upper() == "ORDER" for t in sparqltext.tokens(self.text))
 
 
 def _header(text: str, path: Path) -> tuple[dict, int]:
+    """The ``#+`` YAML header, parsed once per distinct text: parsed headers are kept as
+    JSON in the cache folder, so that a query does not pay for importing a YAML parser."""
+    import json
+
+    from .cache import blake2b, folder
+
+    digest = blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    cached = folder() / "headers" / f"{digest}.json"
+    try:
+        meta, n = json.loads(cached.read_text(encoding="utf-8"))
+        return meta, n
+    except (OSError, ValueError):
+        pass
+    meta, n = _parse_header(text, path)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps([meta, n], ensure_ascii=False, default=str), encoding="utf-8")
+        os.replace(tmp, cached)
+    except OSError:
+        pass  # a read-only home: parse every time
+    return meta, n
+
+
+def _parse_header(text: str, path: Path) -> tuple[dict, int]:
     import yaml
 
     lines = text.splitlines()

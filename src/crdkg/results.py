@@ -3,11 +3,8 @@ result formats for SELECT and ASK; Turtle, N-Triples and JSON-LD for CONSTRUCT a
 
 from __future__ import annotations
 
-import csv
 import io
 import json
-import unicodedata
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -21,8 +18,20 @@ TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown")
 GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
 
 
+def escape(text: str) -> str:
+    """Text for XML character data (``xml.sax.saxutils`` would import all of urllib)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """Text as a double-quoted XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;") + '"'
+
+
 def display_width(text: str) -> int:
     """Columns that ``text`` takes in a terminal: wide (CJK) characters take two."""
+    import unicodedata
+
     width = 0
     for ch in text:
         if unicodedata.combining(ch):
@@ -94,6 +103,8 @@ def _delimited(result: QueryResult, *, tsv: bool) -> str:
         lines = ["\t".join("?" + v for v in result.variables)]
         lines += ["\t".join("" if t is None else str(t) for t in row) for row in result.rows]
         return "\n".join(lines) + "\n"
+    import csv
+
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(result.variables)
     for row in result.rows:

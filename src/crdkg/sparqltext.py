@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections import namedtuple
 
 import pyoxigraph as ox
 
@@ -21,15 +21,12 @@ from .errors import QueryError
 __all__ = ["Token", "tokens", "query_form", "variables", "bind_values", "term_to_sparql"]
 
 _IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_VAR = re.compile(r"[?$][A-Za-z0-9_\u00B7\u00C0-\uFFFF]+")
+_VAR = re.compile(r"[?$]\w+")
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(:[^\s{}();,.]*)?")
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str  # "iri", "string", "var", "word", "punct"
-    text: str
-    start: int
+#: a lexical token: kind is "iri", "string", "var", "word" or "punct"
+Token = namedtuple("Token", ["kind", "text", "start"])
 
 
 def tokens(text: str) -> Iterator[Token]:

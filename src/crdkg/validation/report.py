@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 import os
 from collections import defaultdict
-from xml.sax.saxutils import escape, quoteattr
 
+from ..results import escape, quoteattr
 from .model import Result, ValidationReport
 
 FORMATS = ("text", "json", "turtle", "junit", "github")
