@@ -160,10 +160,10 @@ def bound_texts() -> dict[str, str]:
     from crdkg.api import embedded_engine
     from crdkg.catalogue import load_catalogue
     from crdkg.querying import bind_parameters
-    from crdkg.sparqltext import bind_values
+    from crdkg.sparqltext import substitute
 
     engine = embedded_engine()
-    return {q.name: bind_values(q.text, bind_parameters(q, q.example_params(), engine)) for q in load_catalogue()}
+    return {q.name: substitute(q.text, bind_parameters(q, q.example_params(), engine)) for q in load_catalogue()}
 
 
 def cold_start(repeat: int, texts: dict[str, str]) -> list[tuple]:

@@ -43,28 +43,37 @@ def test_hostile_text_is_one_literal_in_the_embedded_engine(value, engine):
 
 @pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_text_is_one_literal_in_the_serialized_query(value):
-    """What the endpoint engine sends: the VALUES block holds exactly the value, as one term."""
+    """What the engines run: the query's tokens are the stored query's, with each ?text
+    replaced by exactly one string token that reads back as the value."""
     query = CATALOGUE["search"]
-    text = sparqltext.bind_values(query.text, {"text": ox.Literal(value)})
-    parsed = rsparql.parser.parseQuery(text)
-    algebra = rsparql.algebra.translateQuery(parsed)
-    found = []
+    text = sparqltext.substitute(query.text, {"text": ox.Literal(value)})
+    before = list(sparqltext.tokens(query.text))
+    after = list(sparqltext.tokens(text))
+    assert len(after) == len(before)
+    replaced = 0
+    for b, a in zip(before, after):
+        if b.kind == "var" and b.text == "?text":
+            assert a.kind == "string"
+            assert list(ox.parse(f"<x:s> <x:p> {a.text} .".encode(), format=ox.RdfFormat.N_TRIPLES))[0].object == ox.Literal(value)
+            replaced += 1
+        else:
+            assert (a.kind, a.text) == (b.kind, b.text)
+    assert replaced == sum(1 for t in before if t.text == "?text") >= 1
+    rsparql.prepareQuery(text)  # and it still parses
 
-    def walk(node):
-        if hasattr(node, "name") and node.name == "values":
-            found.extend(node.res)
-        if isinstance(node, dict):
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
 
-    walk(algebra.algebra)
-    assert found and all(str(row[next(iter(row))]) == value for row in found)
-    # the rest of the query is unchanged: removing the VALUES blocks gives the stored text back
-    block = f" VALUES (?text) {{ ({ox.Literal(value)}) }} "
-    assert text.replace(block, "") == query.text
+def test_substitution_keeps_projected_variables_and_bound():
+    text = "SELECT ?x ?lang WHERE { ?x ?p ?l FILTER(!BOUND(?lang) || LANG(?l) = ?lang) } ORDER BY ?lang"
+    out = sparqltext.substitute(text, {"lang": ox.Literal("zh")})
+    assert out == 'SELECT ?x ("zh" AS ?lang) WHERE { ?x ?p ?l FILTER(!true || LANG(?l) = "zh") } ORDER BY ("zh")'
+
+
+@pytest.mark.parametrize("text", ["SELECT ?x WHERE { BIND(1 AS ?lang) }", "SELECT ?x WHERE { VALUES ?lang { 1 } }"])
+def test_a_variable_the_query_assigns_cannot_be_bound(text):
+    from crdkg.errors import QueryError
+
+    with pytest.raises(QueryError, match="cannot be bound"):
+        sparqltext.substitute(text, {"lang": ox.Literal("zh")})
 
 
 def test_rdflib_engine_binds_hostile_values(rdflib_engine):

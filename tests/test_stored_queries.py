@@ -285,6 +285,18 @@ def test_find_resource(engine):
     assert rows(run("find-resource", engine, text="west", **{"class": "crd:MacroRegion"}), "resource") == [("region/west",)]
 
 
+def test_list_resources(engine):
+    got = rows(run("list-resources", engine, **{"class": "crd:MacroRegion"}), "resource", "key", "label_zh")
+    assert got == [("region/central", "central", "中部地区"), ("region/east", "east", "东部地区"),
+                   ("region/northeast", "northeast", "东北地区"), ("region/west", "west", "西部地区")]
+    assert len(run("list-resources", engine, **{"class": "crd:ProvincialDivision"}).rows) == 34
+
+
+def test_strategy_overview_of_another_strategy(engine):
+    got = rows(run("strategy-overview", engine, strategy="西部大开发"), "aspect", "item")
+    assert got == [("component of", "strategy/coordinated-regional-development")]
+
+
 def test_class_counts(engine):
     got = {r[0]: r[1:] for r in rows(run("class-counts", engine), "class", "direct_instances", "all_instances")}
     assert got["Province"] == (23, 23)

@@ -14,12 +14,14 @@ from .params import Candidate, coerce
 __all__ = ["resolver_for", "bind_parameters", "run_stored"]
 
 FIND_QUERY = "find-resource"
+LIST_QUERY = "list-resources"
 
 
 def resolver_for(engine: Engine):  # type: ignore[no-untyped-def]
-    """A function that finds candidates for a text among the instances of a class, by running
-    the stored query ``find-resource`` on ``engine``."""
-    finder = load_catalogue()[FIND_QUERY]
+    """A function that finds candidates for a text among the instances of a class (the
+    stored query ``find-resource``), or lists the instances of the class when the text is
+    None (``list-resources``), on ``engine``."""
+    catalogue = load_catalogue()
 
     def resolve(text: str | None, cls: str | None) -> Sequence[Candidate]:
         bindings: dict[str, ox.NamedNode | ox.Literal] = {}
@@ -27,7 +29,8 @@ def resolver_for(engine: Engine):  # type: ignore[no-untyped-def]
             bindings["text"] = ox.Literal(text)
         if cls is not None:
             bindings["class"] = ox.NamedNode(cls)
-        result = engine.query(finder.text, bindings=bindings)
+        query = catalogue[FIND_QUERY if text is not None else LIST_QUERY]
+        result = engine.query(query.text, bindings=bindings)
         out = []
         for rec in result.records():
             out.append(Candidate(

@@ -1,11 +1,10 @@
 """A small SPARQL lexer: enough to find a query's form, its variables and its WHERE group.
 
 It knows strings, IRIs, comments and braces, so that a ``{`` inside a string or a ``#``
-inside an IRI is never taken for syntax. Engines use it to bind parameter values: a
-``VALUES`` block of one row joins the values in at the start of the WHERE group and of
-every group that mentions a bound variable, so that each scope sees the value, as with
-substitution (SPARQL-dev SEP-0007). Values are serialized as RDF terms in N-Triples
-syntax; no value can change the query's structure.
+inside an IRI is never taken for syntax. Engines use it to bind parameter values by
+substitution (SPARQL-dev SEP-0007): each occurrence of the variable becomes the value,
+serialized as one RDF term in N-Triples syntax, so no value can change the query's
+structure, and the engine sees a constant it can use (an index lookup, a constant filter).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 
-__all__ = ["Token", "tokens", "query_form", "variables", "bind_values", "term_to_sparql"]
+__all__ = ["Token", "tokens", "query_form", "variables", "substitute", "term_to_sparql"]
 
 _IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _VAR = re.compile(r"[?$]\w+")
@@ -84,57 +83,6 @@ def variables(text: str) -> set[str]:
     return {t.text[1:] for t in tokens(text) if t.kind == "var"}
 
 
-def _group_openings(text: str, names: set[str]) -> list[int]:
-    """Offsets just after each ``{`` that opens the WHERE group, or a group that mentions
-    one of ``names`` directly (not only inside a nested group). Braces of VALUES data
-    blocks and of a CONSTRUCT template are not groups."""
-    form = None
-    seen_where = False
-    closed_top = 0
-    after_values = False
-    stack: list[tuple[str, int, bool]] = []  # (kind, offset after "{", mentions a name)
-    found: list[int] = []
-    where_at = None
-    for tok in tokens(text):
-        if tok.kind == "word":
-            word = tok.text.upper()
-            if not stack and form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-                form = word
-            elif not stack and word == "WHERE":
-                seen_where = True
-            elif word == "VALUES":
-                after_values = True
-        elif tok.kind == "var":
-            if stack and stack[-1][0] == "group" and tok.text[1:] in names:
-                kind, at, _ = stack[-1]
-                stack[-1] = (kind, at, True)
-        elif tok.kind == "punct" and tok.text == "{":
-            at = tok.start + 1
-            if after_values:
-                kind = "data"
-                after_values = False
-            elif not stack and form == "CONSTRUCT" and not seen_where and closed_top == 0:
-                kind = "template"
-            else:
-                kind = "group"
-                if not stack and where_at is None:
-                    where_at = at
-            stack.append((kind, at, False))
-        elif tok.kind == "punct" and tok.text == "}":
-            if not stack:
-                raise QueryError(f"unbalanced '}}' at offset {tok.start}")
-            kind, at, mentioned = stack.pop()
-            if kind == "group" and (mentioned or at == where_at):
-                found.append(at)
-            if not stack:
-                closed_top += 1
-    if stack:
-        raise QueryError("unbalanced '{' in the query")
-    if where_at is None:
-        raise QueryError("the query has no WHERE group to bind parameters in")
-    return sorted(set(found))
-
-
 def term_to_sparql(term: ox.NamedNode | ox.Literal) -> str:
     """A term in SPARQL syntax. pyoxigraph writes canonical N-Triples, which escapes
     ``"``, ``\\``, line feeds and carriage returns in literals and refuses IRIs with
@@ -144,21 +92,81 @@ def term_to_sparql(term: ox.NamedNode | ox.Literal) -> str:
     return str(term)
 
 
-def bind_values(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
-    """The query with ``bindings`` joined in as a VALUES block at the start of its WHERE group."""
+def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """``text`` with each bound variable replaced by its value, serialized as one RDF term:
+    substitution as in SPARQL-dev SEP-0007, done on the tokens of the query, so a value
+    can never change the query's structure.
+
+    A projected variable stays in the results as ``(term AS ?var)``; ``BOUND(?var)`` becomes
+    ``true``; in GROUP BY and ORDER BY the term is bracketed. A variable that the query assigns
+    (``AS ?var``) or gives values (``VALUES``) cannot be bound: that is a :class:`QueryError`.
+    """
     if not bindings:
         return text
-    names = sorted(bindings)
-    for name in names:
+    terms = {}
+    for name, term in bindings.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise QueryError(f"invalid variable name {name!r}")
-    head = " ".join("?" + n for n in names)
-    row = " ".join(term_to_sparql(bindings[n]) for n in names)
-    block = f" VALUES ({head}) {{ ({row}) }} "
-    out = []
+        terms[name] = term_to_sparql(term)
+    toks = list(tokens(text))
+    out: list[str] = []
     last = 0
-    for at in _group_openings(text, set(names)):
-        out += [text[last:at], block]
-        last = at
+    paren = 0
+    projection_at: int | None = None  # paren depth of the SELECT clause being read
+    clause = None  # "GROUP" or "ORDER" after GROUP BY / ORDER BY
+    values_depth: int | None = None  # brace depth of a VALUES clause, until its data block closes
+    braces = 0
+    skip_to = -1
+    for i, tok in enumerate(toks):
+        if i <= skip_to:
+            continue
+        previous = toks[i - 1] if i else None
+        if tok.kind == "word":
+            word = tok.text.upper()
+            if word == "SELECT":
+                projection_at = paren
+            elif word in ("WHERE", "FROM") and projection_at is not None:
+                projection_at = None
+            elif word == "BY" and previous is not None and previous.text.upper() in ("GROUP", "ORDER"):
+                clause = previous.text.upper()
+            elif word in ("HAVING", "LIMIT", "OFFSET"):
+                clause = None
+            elif word == "VALUES":
+                values_depth = braces
+            elif (word == "BOUND" and i + 3 < len(toks) and toks[i + 1].text == "("
+                  and toks[i + 2].kind == "var" and toks[i + 2].text[1:] in terms and toks[i + 3].text == ")"):
+                out += [text[last:tok.start], "true"]
+                last = toks[i + 3].start + 1
+                skip_to = i + 3
+                continue
+        elif tok.kind == "punct":
+            if tok.text == "(":
+                paren += 1
+            elif tok.text == ")":
+                paren -= 1
+            elif tok.text == "{":
+                braces += 1
+                projection_at = None
+                clause = None
+            elif tok.text == "}":
+                braces -= 1
+                clause = None
+                if values_depth is not None and braces == values_depth:
+                    values_depth = None
+        elif tok.kind == "var" and tok.text[1:] in terms:
+            name = tok.text[1:]
+            if previous is not None and previous.kind == "word" and previous.text.upper() == "AS":
+                raise QueryError(f"?{name} is assigned in the query (AS ?{name}), so it cannot be bound")
+            if values_depth is not None:
+                raise QueryError(f"?{name} is given values in the query (VALUES), so it cannot be bound")
+            term = terms[name]
+            if projection_at is not None and paren == projection_at:
+                replacement = f"({term} AS ?{name})"
+            elif clause is not None and paren == 0:
+                replacement = f"({term})"
+            else:
+                replacement = term
+            out += [text[last:tok.start], replacement]
+            last = tok.start + len(tok.text)
     out.append(text[last:])
     return "".join(out)

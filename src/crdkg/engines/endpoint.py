@@ -3,8 +3,8 @@
 Credentials come from the environment, never from the command line:
 ``CRDKG_ENDPOINT_USER`` and ``CRDKG_ENDPOINT_PASSWORD`` (HTTP basic), or
 ``CRDKG_ENDPOINT_TOKEN`` (``Authorization: Bearer``). They never appear in a message.
-Parameter values are serialized as RDF terms into a ``VALUES`` block
-(:func:`crdkg.sparqltext.bind_values`).
+Parameter values are substituted as RDF terms
+(:func:`crdkg.sparqltext.substitute`).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ class EndpointEngine(Engine):
         from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
 
         form = sparqltext.query_form(text)
-        text = sparqltext.bind_values(text, dict(bindings or {}))
+        text = sparqltext.substitute(text, dict(bindings or {}))
         graph_form = form in ("construct", "describe")
         accept = "application/n-triples, text/turtle;q=0.9" if graph_form else "application/sparql-results+json"
         sw = self._wrapper(text, accept)

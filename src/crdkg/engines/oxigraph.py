@@ -24,9 +24,9 @@ class OxigraphEngine(Engine):
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         form = sparqltext.query_form(text)
-        # pyoxigraph's own substitution (SEP-0007) only binds projected variables, so values
-        # join in as a VALUES block of serialized terms, exactly as on an endpoint.
-        text = sparqltext.bind_values(text, dict(bindings or {}))
+        # pyoxigraph's own substitution (SEP-0007) refuses variables that are not projected
+        # and ASK and CONSTRUCT queries, so values are substituted as terms, as on an endpoint.
+        text = sparqltext.substitute(text, dict(bindings or {}))
         try:
             result = self.graph.store.query(text, default_graph=self._default)
         except SyntaxError as err:
