@@ -221,7 +221,13 @@ def main() -> int:
         print(json.dumps(worker(json.loads(args.worker))))
         return 0
 
+    import compileall
+
     from generate import generate
+
+    # a wheel install has its bytecode compiled; a checkout where PYTHONDONTWRITEBYTECODE is set
+    # would compile crdkg's modules on every run and measure that instead
+    compileall.compile_dir(str(ROOT / "src" / "crdkg"), quiet=1)
 
     report = ["# Benchmarks", "", f"Measured {time.strftime('%Y-%m-%d')} by `make bench` (`benchmarks/run.py`) on: "
               f"{machine()}.", "", "Each figure is the median of several runs in fresh processes; peak memory is the "

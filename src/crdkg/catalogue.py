@@ -39,24 +39,29 @@ class StoredQuery(namedtuple("StoredQuery", ["name", "path", "summary", "descrip
 
 
 def _header(text: str, path: Path) -> tuple[dict, int]:
-    """The ``#+`` YAML header, parsed once per distinct text: parsed headers are kept as
-    JSON in the cache folder, so that a query does not pay for importing a YAML parser."""
-    import json
+    """The ``#+`` YAML header, parsed once per distinct text: parsed headers are kept in the
+    cache folder (in ``marshal`` form, which needs no import), so that a query does not pay
+    for importing a YAML parser."""
+    import marshal
 
     from .cache import blake2b, folder
 
     digest = blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-    cached = folder() / "headers" / f"{digest}.json"
+    cached = folder() / "headers" / f"{digest}.bin"
     try:
-        meta, n = json.loads(cached.read_text(encoding="utf-8"))
+        meta, n = marshal.loads(cached.read_bytes())
         return meta, n
-    except (OSError, ValueError):
+    except (OSError, ValueError, EOFError, TypeError):
         pass
     meta, n = _parse_header(text, path)
     try:
+        data = marshal.dumps((meta, n))
+    except ValueError:  # a header value marshal cannot keep (a YAML date, say): parse each time
+        return meta, n
+    try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps([meta, n], ensure_ascii=False, default=str), encoding="utf-8")
+        tmp.write_bytes(data)
         os.replace(tmp, cached)
     except OSError:
         pass  # a read-only home: parse every time

@@ -7,6 +7,7 @@ Exit codes: 0 success (the data conforms); 1 the data does not conform; 2 bad in
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,21 @@ from . import __version__
 from .errors import EXIT_ERROR, EXIT_OK, CrdkgError
 
 EPILOG = "Exit codes: 0 success or conforms; 1 does not conform; 2 bad input or endpoint error."
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, sized with os.get_terminal_size: argparse builds one for every
+    argument it adds, and its own sizing imports shutil (with bz2 and lzma), 4 ms of every
+    cold command."""
+
+    def __init__(self, prog: str, **kwargs: object) -> None:
+        if kwargs.get("width") is None:
+            try:
+                columns = int(os.environ.get("COLUMNS", "0")) or os.get_terminal_size().columns
+            except (OSError, ValueError):
+                columns = 80
+            kwargs["width"] = max(columns - 2, 40)
+        super().__init__(prog, **kwargs)  # type: ignore[arg-type]
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -57,25 +73,46 @@ def _make_engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return api.embedded_engine(kind=args.engine, data=args.data)
 
 
-def build_parser() -> argparse.ArgumentParser:
+HELP = {
+    "info": "what the graph holds: triples, instances per class, ontology version",
+    "queries": "list the stored queries",
+    "query": "run a stored query by NAME, or ad hoc SPARQL",
+    "validate": "validate the shipped graph, or your RDF files, against the shapes",
+    "export": "write the graph as files that triple stores bulk-load",
+    "load": "load the graph into a triple store, replacing crdkg's own named graphs only",
+    "format": "rewrite Turtle files in the canonical form (or --check them)",
+}
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with ``only``, the arguments of that one command alone (a cold
+    command does not pay for building the others)."""
     parser = argparse.ArgumentParser(
         prog="crdkg",
         description="A knowledge graph of China's strategy for coordinated regional development: "
                     "query it, validate it, export it and load it into a triple store.",
-        epilog=EPILOG)
+        epilog=EPILOG, formatter_class=_Formatter)
     parser.add_argument("--version", action="version", version=f"crdkg {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+    for name, text in HELP.items():
+        p = sub.add_parser(name, help=text, epilog=EPILOG, formatter_class=_Formatter)
+        if only is None or only == name:
+            ARGUMENTS[name](p)
+    return parser
 
-    p = sub.add_parser("info", help="what the graph holds: triples, instances per class, ontology version",
-                       epilog=EPILOG)
+
+def _info_args(p: argparse.ArgumentParser) -> None:
+
     _engine_options(p)
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
 
-    p = sub.add_parser("queries", help="list the stored queries", epilog=EPILOG)
+
+def _queries_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json", "markdown"), default="table")
 
-    p = sub.add_parser("query", help="run a stored query by NAME, or ad hoc SPARQL", epilog=EPILOG)
+
+def _query_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", nargs="?", help="name of a stored query (see 'crdkg queries')")
     src = p.add_mutually_exclusive_group()
     src.add_argument("--query", metavar="TEXT", help="ad hoc SPARQL query text")
@@ -87,8 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
                    choices=("table", "csv", "tsv", "json", "xml", "markdown", "turtle", "ntriples", "jsonld"))
     _engine_options(p)
 
-    p = sub.add_parser("validate", help="validate the shipped graph, or your RDF files, against the shapes",
-                       epilog=EPILOG)
+
+def _validate_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="*", type=Path, metavar="FILE",
                    help="RDF files to validate (with the shipped ontology); none: the shipped graph")
     p.add_argument("--with-data", action="store_true", help="merge in the shipped data too")
@@ -103,13 +140,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-checks", action="store_true", help="run the SHACL shapes only, not the quality checks")
     p.add_argument("--no-shapes", action="store_true", help="run the quality checks only")
 
-    p = sub.add_parser("export", help="write the graph as files that triple stores bulk-load", epilog=EPILOG)
+
+def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("nt", "nq", "trig", "ttl", "jsonld"), action="append",
                    help="format to write (repeatable; default: all)")
     p.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR", help="output folder (default: dist)")
 
-    p = sub.add_parser("load", help="load the graph into a triple store, replacing crdkg's own named graphs only",
-                       epilog=EPILOG)
+
+def _load_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--endpoint", metavar="URL", help="the store's SPARQL 1.1 Graph Store HTTP Protocol URL")
     p.add_argument("--update-endpoint", metavar="URL", help="the store's SPARQL 1.1 Update URL")
     p.add_argument("--query-endpoint", metavar="URL", help="the store's SPARQL query URL, for verification")
@@ -119,12 +157,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                    help="progress bar (auto: on a terminal and not in CI)")
 
-    p = sub.add_parser("format", help="rewrite Turtle files in the canonical form (or --check them)",
-                       epilog=EPILOG)
+
+def _format_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("files", nargs="*", type=Path, metavar="FILE",
                    help="Turtle files (default: the shipped ontology, shapes and data)")
     p.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical")
-    return parser
+
+
+ARGUMENTS = {
+    "info": _info_args,
+    "queries": _queries_args,
+    "query": _query_args,
+    "validate": _validate_args,
+    "export": _export_args,
+    "load": _load_args,
+    "format": _format_args,
+}
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -227,7 +275,9 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(only=command if command in ARGUMENTS else None)
     args = parser.parse_args(argv)
     try:
         return COMMANDS[args.command](args)

@@ -4,7 +4,6 @@ result formats for SELECT and ASK; Turtle, N-Triples and JSON-LD for CONSTRUCT a
 from __future__ import annotations
 
 import io
-import json
 
 import pyoxigraph as ox
 
@@ -126,6 +125,8 @@ def _json_term(term: Term) -> dict[str, str]:
 
 
 def _json(result: QueryResult) -> str:
+    import json
+
     if result.form == "ask":
         doc: dict = {"head": {}, "boolean": bool(result.boolean)}
     else:
@@ -170,6 +171,8 @@ def _graph(result: QueryResult, fmt: str) -> str:
         return "".join(f"{t} .\n" for t in triples)
     if fmt == "turtle":
         return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(triples)).decode("utf-8")
+    import json
+
     from .export import jsonld_document
 
     return json.dumps(jsonld_document(triples), ensure_ascii=False, indent=2) + "\n"

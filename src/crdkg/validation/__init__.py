@@ -50,14 +50,19 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
             raise InputError("not a shapes file: it holds no sh:NodeShape or sh:PropertyShape",
                              path=", ".join(str(p) for p in shape_paths))
     results: list[Result] = []
-    if shapes:
-        from .shacl import run_shapes
-
-        results += run_shapes(graph, inference=inference)
-    if checks:
+    if checks:  # first, on the pyoxigraph store, which the shapes no longer need
         from .checks import run_checks
 
         results += run_checks(graph)
+    if shapes:
+        from .shacl import run_shapes
+
+        shape_parts = [p for p in graph.parts if "shapes" in p]
+        data = graph.rdflib_graph([p for p in graph.parts if "shapes" not in p])
+        shapes_graph = graph.rdflib_graph(shape_parts)
+        named = ", ".join(str(p) for part in shape_parts for p in graph.files[part])
+        graph.store = None  # this function's own graph: free the store before pySHACL grows
+        results += run_shapes(data, shapes_graph, inference=inference, names=named)
     if results:
         from .locate import Locator
 
