@@ -78,3 +78,18 @@ def test_shipped_turtle_is_canonical():
 def test_help_documents_exit_codes():
     r = run_cli("--help")
     assert "Exit codes: 0" in r.out and "2 bad input" in r.out
+
+
+def test_progress_bar_only_on_terminals_and_not_in_ci(capsys, monkeypatch):
+    from crdkg.store import Progress
+
+    bar = Progress(100, "always")
+    bar.advance(50, "data")
+    bar.close()
+    err = capsys.readouterr().err
+    assert "50/100 triples" in err and err.endswith("\n")
+    monkeypatch.setenv("CI", "true")
+    quiet = Progress(100, "auto")
+    quiet.advance(50, "data")
+    assert capsys.readouterr().err == ""
+    assert not Progress(100, "never").enabled
