@@ -100,7 +100,7 @@ def cached_store(files: Mapping[str, Sequence[Path]],
         (entry / "complete").touch()
     except BaseException as err:
         # close the half-built store (the traceback's frames hold it) before removing it
-        store = None
+        store = None  # noqa: F841 - drops this frame's reference
         traceback.clear_frames(err.__traceback__)
         shutil.rmtree(building, ignore_errors=True)
         raise

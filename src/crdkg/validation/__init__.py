@@ -36,8 +36,6 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
         if not p.is_file():
             raise CrdkgError(f"{p}: no such file")
     parts = (["ontology"] if with_ontology else []) + ["shapes"] + (["data"] if with_data or not paths else [])
-    from .. import resources
-
     if shape_paths:
         parts.append("user-shapes")
     graph = load_graph(parts=parts, extra=paths, files={"user-shapes": shape_paths})
