@@ -49,7 +49,9 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
                    help="embedded engine (default: oxigraph)")
     g.add_argument("--data", type=Path, action="append", default=[], metavar="FILE",
                    help="an RDF file of your own to query together with the shipped graph (repeatable; "
-                        "large inputs are cached, see CRDKG_CACHE_DIR)")
+                        "inputs of 4 MB and more are parsed once into an on-disk store, see CRDKG_CACHE_DIR)")
+    g.add_argument("--no-cache", action="store_true",
+                   help="parse --data files into memory every time (slower to start; faster for heavy queries)")
     g.add_argument("--default-graph", metavar="IRI", action="append",
                    help="with --endpoint: a graph to query as the default graph (repeatable; "
                         "default: crdkg's ontology and data graphs)")
@@ -70,6 +72,10 @@ def _make_engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
             from .errors import InputError
 
             raise InputError("no such file", path=str(path))
+    if args.no_cache:
+        from .graph import load_graph
+
+        return api.embedded_engine(kind=args.engine, graph=load_graph(extra=args.data, cache=False))
     return api.embedded_engine(kind=args.engine, data=args.data)
 
 

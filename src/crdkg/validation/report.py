@@ -132,6 +132,11 @@ def render_turtle(report: ValidationReport) -> str:
     return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
 
 
+def _path_and_value(r: Result) -> str:
+    """`` (path P) (value V)``, for one-line formats."""
+    return (f" (path {_short(r.path)})" if r.path else "") + (f" (value {_short(r.value)})" if r.value else "")
+
+
 def render_junit(report: ValidationReport) -> str:
     """JUnit XML: one test case per shape or check that produced results (failed), plus one
     passing case when the graph conforms, so dashboards count something."""
@@ -141,9 +146,8 @@ def render_junit(report: ValidationReport) -> str:
     failures = sum(1 for rs in by_source.values() if any(r.severity == "violation" for r in rs))
     cases = []
     for source, results in sorted(by_source.items()):
-        body = "\n".join(f"{_where(r) or '-'}: {r.severity}: {_short(r.focus)}: {r.message}"
-                         + (f" (path {_short(r.path)})" if r.path else "")
-                         + (f" (value {_short(r.value)})" if r.value else "") for r in results)
+        body = "\n".join(f"{_where(r) or '-'}: {r.severity}: {_short(r.focus)}: {r.message}{_path_and_value(r)}"
+                         for r in results)
         tag = "failure" if any(r.severity == "violation" for r in results) else "system-out"
         inner = (f'<failure message={quoteattr(results[0].message)} type="{results[0].severity}">{escape(body)}</failure>'
                  if tag == "failure" else f"<system-out>{escape(body)}</system-out>")
@@ -178,11 +182,7 @@ def render_github(report: ValidationReport) -> str:
             if r.line:
                 props.append(f"line={r.line}")
         props.append(f"title={_gh_escape(_short(r.source), prop=True)}")
-        msg = f"{_short(r.focus)}: {r.message}"
-        if r.path:
-            msg += f" (path {_short(r.path)})"
-        if r.value:
-            msg += f" (value {_short(r.value)})"
+        msg = f"{_short(r.focus)}: {r.message}{_path_and_value(r)}"
         out.append(f"::{level[r.severity]} {','.join(props)}::{_gh_escape(msg)}")
     out.append(_summary(report))
     return "\n".join(out) + "\n"
