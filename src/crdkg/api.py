@@ -22,10 +22,10 @@ def catalogue() -> Catalogue:
 
 
 def embedded_engine(*, kind: str = "oxigraph", graph: KnowledgeGraph | None = None,
-                    data: Sequence[str] = ()) -> Engine:
+                    data: Sequence[str] = (), cache: bool | None = None) -> Engine:
     """An engine over the embedded graph: the shipped graph, with the RDF files ``data``
-    added (unless a parsed ``graph`` is given)."""
-    graph = graph if graph is not None else load_graph(extra=list(data))
+    added (unless a parsed ``graph`` is given); ``cache`` as for :func:`crdkg.graph.load_graph`."""
+    graph = graph if graph is not None else load_graph(extra=list(data), cache=cache)
     if kind == "oxigraph":
         from .engines.oxigraph import OxigraphEngine
 

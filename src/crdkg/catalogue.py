@@ -20,8 +20,9 @@ __all__ = ["StoredQuery", "Catalogue", "load_catalogue", "parse_query_file"]
 
 
 class StoredQuery(namedtuple("StoredQuery", ["name", "path", "summary", "description", "tags", "params", "text",
-                                             "form"], defaults=("select",))):
-    """A stored query: its name (the file name), header fields and SPARQL text."""
+                                             "form", "header"], defaults=("select", None))):
+    """A stored query: its name (the file name), header fields and SPARQL text; ``header`` is
+    the whole ``#+`` header as parsed, with any keys of other tools (grlc's, a check's severity)."""
 
     __slots__ = ()
 
@@ -111,6 +112,7 @@ def parse_query_file(path: Path) -> StoredQuery:
         params=params,
         text=text,
         form=sparqltext.query_form(text),
+        header=meta,
     )
 
 

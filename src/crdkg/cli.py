@@ -72,11 +72,7 @@ def _make_engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
             from .errors import InputError
 
             raise InputError("no such file", path=str(path))
-    if args.no_cache:
-        from .graph import load_graph
-
-        return api.embedded_engine(kind=args.engine, graph=load_graph(extra=args.data, cache=False))
-    return api.embedded_engine(kind=args.engine, data=args.data)
+    return api.embedded_engine(kind=args.engine, data=args.data, cache=False if args.no_cache else None)
 
 
 HELP = {

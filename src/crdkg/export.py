@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from .errors import CrdkgError
 from .graph import KnowledgeGraph, load_graph
-from .namespaces import BASE, DATASET_IRI, GRAPHS, PREFIXES
+from .namespaces import BASE, DATASET_IRI, GRAPHS, PREFIXES, split_iri
 
 __all__ = ["EXPORT_FORMATS", "PARTS", "export_graph", "dataset_quads", "jsonld_document", "canonical_quads"]
 
@@ -77,9 +77,9 @@ def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 # --- the dataset description (VoID and DCAT) -------------------------------------------
 
 def _local_key(iri: str) -> str:
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and iri[len(ns):]:
-            return f"{prefix}-{iri[len(ns):]}".replace("/", "-")
+    split = split_iri(iri)
+    if split:
+        return f"{split[0]}-{split[1]}".replace("/", "-")
     return hashlib.sha256(iri.encode()).hexdigest()[:12]
 
 
@@ -179,13 +179,8 @@ def jsonld_context() -> dict:
 
 
 def _compact(iri: str) -> str:
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            local = iri[len(ns):]
-            if local and ":" not in local and not local.startswith("/"):
-                best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+    split = split_iri(iri, lambda local: ":" not in local and not local.startswith("/"))
+    return f"{split[0]}:{split[1]}" if split else iri
 
 
 def _node_ref(term) -> str:  # type: ignore[no-untyped-def]

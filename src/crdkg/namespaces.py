@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 BASE = "https://w3id.org/crdkg/"
 CRD = BASE + "ontology#"
 CRDSH = BASE + "shapes#"
@@ -70,3 +72,14 @@ PREFIXES = {
     "wd": "http://www.wikidata.org/entity/",
     "xsd": XSD,
 }
+
+
+def split_iri(iri: str, ok: Callable[[str], bool] = bool) -> tuple[str, str] | None:
+    """``(prefix, local name)`` for the longest namespace of :data:`PREFIXES` that ``iri``
+    starts with and whose local name passes ``ok``; None when there is none."""
+    best: tuple[str, str] | None = None
+    for prefix, ns in PREFIXES.items():
+        if len(ns) < len(iri) and iri.startswith(ns) and (best is None or len(ns) > len(best[1])) \
+                and ok(iri[len(ns):]):
+            best = (prefix, ns)
+    return None if best is None else (best[0], iri[len(best[1]):])

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from .engines.base import QueryResult, Term
 from .errors import CrdkgError
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, split_iri
 
 __all__ = ["TABLE_FORMATS", "GRAPH_FORMATS", "write_result", "display_width"]
 
@@ -44,14 +44,8 @@ def _short(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        iri = term.value
-        best = ""
-        for prefix, ns in PREFIXES.items():
-            if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-                local = iri[len(ns):]
-                if local and all(c.isalnum() or c in "-_." for c in local):
-                    best = prefix
-        return f"{best}:{iri[len(PREFIXES[best]):]}" if best else f"<{iri}>"
+        split = split_iri(term.value, lambda local: all(c.isalnum() or c in "-_." for c in local))
+        return f"{split[0]}:{split[1]}" if split else f"<{term.value}>"
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value

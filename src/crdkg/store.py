@@ -138,12 +138,14 @@ def load_into_store(*, gsp: str | None = None, update: str | None = None, query:
     staging = {p: f"{BASE}graph/staging/{token}/{p}" for p in PARTS}
     bar = Progress(sum(local.values()) * (2 if not update else 1), progress)
 
+    if query:
+        from .engines.endpoint import EndpointEngine
+
+        counter = EndpointEngine(query, default_graphs=[], timeout=timeout)
+
     def count(graph_iri: str) -> int:
         if query:
-            from .engines.endpoint import EndpointEngine
-
-            eng = EndpointEngine(query, default_graphs=[], timeout=timeout)
-            res = eng.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+            res = counter.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
             return int(res.rows[0][0].value) if res.rows else 0
         body = http.request("GET", _graph_url(gsp, graph_iri), accept="application/n-triples",  # type: ignore[arg-type]
                             what=f"Graph Store {gsp}: reading <{graph_iri}>") if _exists(http, gsp, graph_iri) else b""

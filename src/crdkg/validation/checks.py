@@ -19,11 +19,8 @@ def check_files(folder: Path | None = None) -> list[Path]:
     return sorted((folder or resources.check_dir()).glob("*-violation.rq"))
 
 
-def _severity(path: Path) -> str:
-    import yaml
-
-    header = "\n".join(line[3:] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#+ "))
-    value = str((yaml.safe_load(header) or {}).get("severity", "violation")).lower()
+def _severity(header: dict | None) -> str:
+    value = str((header or {}).get("severity", "violation")).lower()
     return value if value in SEVERITIES else "violation"
 
 
@@ -32,7 +29,7 @@ def run_checks(graph: KnowledgeGraph, folder: Path | None = None) -> list[Result
     results = []
     for path in check_files(folder):
         check = parse_query_file(path)
-        severity = _severity(path)
+        severity = _severity(check.header)
         name = path.stem.removesuffix("-violation")
         solutions = graph.store.query(check.text, default_graph=default)
         assert isinstance(solutions, ox.QuerySolutions)
