@@ -17,13 +17,16 @@ def _path(graph, node) -> str:  # type: ignore[no-untyped-def]
 
     if isinstance(node, rdflib.URIRef):
         return f"<{node}>"
+    def part(inner) -> str:  # type: ignore[no-untyped-def]  # an operand of / or ^: a sequence in brackets
+        return f"({_path(graph, inner)})" if (inner, RDF.first, None) in graph else _path(graph, inner)
+
     if (node, RDF.first, None) in graph:
-        return "/".join(_path(graph, n) for n in Collection(graph, node))
+        return "/".join(part(n) for n in Collection(graph, node))
     for pred, fmt in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "({})*"),
                       (SH.oneOrMorePath, "({})+"), (SH.zeroOrOnePath, "({})?")):
         inner = graph.value(node, pred)
         if inner is not None:
-            return fmt.format(_path(graph, inner))
+            return fmt.format(part(inner) if pred == SH.inversePath else _path(graph, inner))
     alt = graph.value(node, SH.alternativePath)
     if alt is not None:
         return "(" + "|".join(_path(graph, n) for n in Collection(graph, alt)) + ")"
@@ -41,8 +44,10 @@ def _text(graph, node, *, path: bool = False) -> str | None:  # type: ignore[no-
     return str(node)
 
 
-def run_shapes(data, shapes, *, inference: str = "none", names: str = "") -> list[Result]:  # type: ignore[no-untyped-def]
-    """Validate the rdflib graph ``data`` against ``shapes`` with pySHACL.
+def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # type: ignore[no-untyped-def]
+               use_shapes: list[str] | None = None) -> list[Result]:
+    """Validate the rdflib graph ``data`` against ``shapes`` with pySHACL (only the shapes
+    named in ``use_shapes``, if given).
 
     ``data`` is changed (in place, no copy: pySHACL's advanced mode would clone it, which
     doubles memory on a large graph), so callers pass a graph of their own.
@@ -58,7 +63,7 @@ def run_shapes(data, shapes, *, inference: str = "none", names: str = "") -> lis
     try:
         _, report, _ = pyshacl.validate(
             data, shacl_graph=shapes, inference=None if inference == "none" else inference,
-            advanced=True, allow_warnings=True, inplace=True)
+            advanced=True, allow_warnings=True, inplace=True, use_shapes=use_shapes)
     except pyshacl.errors.ReportableRuntimeError as err:
         detail = getattr(err, "message", None) or str(err)
         raise InputError(f"invalid shapes ({names}): {detail}") from None
