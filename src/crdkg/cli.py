@@ -136,6 +136,10 @@ def _validate_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--inference", choices=("none", "rdfs", "owlrl"), default="none",
                    help="inference before validation (default: none, the fastest; the shapes "
                         "follow rdfs:subClassOf in the ontology without it)")
+    p.add_argument("--engine", choices=("sparql", "pyshacl"), default="sparql",
+                   help="how the shapes run: sparql (default) compiles them to SPARQL on the embedded "
+                        "Oxigraph store, and leaves shapes with features it does not compile to pySHACL; "
+                        "pyshacl runs all of them with pySHACL (also chosen by --inference rdfs|owlrl)")
     p.add_argument("--format", choices=("text", "json", "turtle", "junit", "github"), default="text")
     p.add_argument("--fail-on", choices=("violation", "warning", "info"), default="violation",
                    help="the least severity that makes the exit code 1 (default: violation)")
@@ -232,7 +236,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from .validation.report import render
 
     report = validate(files=args.files, with_data=args.with_data, inference=args.inference,
-                      shapes=not args.no_shapes, checks=not args.no_checks, extra_shapes=args.shapes)
+                      shapes=not args.no_shapes, checks=not args.no_checks, extra_shapes=args.shapes,
+                      engine=args.engine)
     sys.stdout.write(render(report, args.format))
     return report.exit_code(fail_on=args.fail_on)
 

@@ -30,7 +30,7 @@ class Result:
 
     def sort_key(self) -> tuple:
         return (severity_rank(self.severity), self.file or "~", self.line or 0, self.focus, self.source,
-                self.path or "", self.value or "")
+                self.path or "", self.value or "", self.component or "", self.message)
 
     def located(self, file: str | None, line: int | None) -> Result:
         return replace(self, file=file, line=line)
