@@ -98,9 +98,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name, text in HELP.items():
-        p = sub.add_parser(name, help=text, epilog=EPILOG, formatter_class=_Formatter)
-        if only is None or only == name:
-            ARGUMENTS[name](p)
+        if only is None or only == name:  # each subparser is a whole ArgumentParser: build the one in use
+            ARGUMENTS[name](sub.add_parser(name, help=text, epilog=EPILOG, formatter_class=_Formatter))
     return parser
 
 
