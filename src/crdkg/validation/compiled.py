@@ -7,8 +7,8 @@ expressions inside it. The queries run on the store the data was parsed into, ov
 same default graph as the quality checks, so no second copy of the data is made and the
 work grows with the data as Oxigraph's joins do.
 
-The compiler covers SHACL Core (less ``sh:closed``, the property pair components and
-``sh:qualifiedValueShapesDisjoint``) and SPARQL-based constraints and targets. A shape that
+The compiler covers SHACL Core (less ``sh:qualifiedValueShapesDisjoint``, and ``sh:closed``
+on property shapes) and SPARQL-based constraints and targets. A shape that
 uses anything else is not guessed at: it is returned in :attr:`Plan.fallback` for pySHACL,
 which stays the reference (tests run every shape example through both and compare).
 
@@ -52,7 +52,7 @@ _KNOWN = {SH + n for n in (
     "maxExclusive", "minLength", "maxLength", "pattern", "flags", "languageIn", "uniqueLang", "hasValue", "in",
     "or", "and", "xone", "not", "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount", "sparql",
     "message", "severity", "deactivated", "name", "description", "order", "group", "defaultValue", "select",
-    "prefixes")}
+    "prefixes", "equals", "disjoint", "lessThan", "lessThanOrEquals", "closed", "ignoredProperties")}
 #: Features that change what validation means (rules, custom components, functions): with
 #: any of them in the shapes graph, every shape goes to pySHACL.
 _GLOBAL = {SH + n for n in ("rule", "ConstraintComponent", "SPARQLFunction", "SPARQLTargetType", "JSConstraint",
@@ -60,7 +60,10 @@ _GLOBAL = {SH + n for n in ("rule", "ConstraintComponent", "SPARQLFunction", "SP
 _MAX_PAIRWISE = 3  # nested counts are written as n distinct values; larger n goes to pySHACL
 _MAX_DEPTH = 16
 
+#: One compiled constraint: its query returns ?this, and ?value when ``has_value``; sh:closed's
+#: query returns the offending predicate as ?path.
 Check = namedtuple("Check", ["shape", "component", "query", "path", "has_value"])
+_PAIRS = {"equals": "Equals", "disjoint": "Disjoint", "lessThan": "LessThan", "lessThanOrEquals": "LessThanOrEquals"}
 
 
 class Unsupported(Exception):
@@ -310,6 +313,7 @@ class Compiler:
         path = self.one(shape, "path")
         tests = self.value_tests(shape, depth)
         conds: list[Callable[[str], str]] = []
+        conds += [t for _, t in self.pair_conditions(shape, path)]
         if path is None:
             conds += [t for _, t in tests]
             for value in self.shapes.objects(shape, _sh("hasValue")):
@@ -337,6 +341,50 @@ class Compiler:
         if self.one(shape, "uniqueLang") == ox.Literal(True):
             conds.append(lambda v: self.unique_languages(v, p))
         return lambda v: "(" + (" && ".join(c(v) for c in conds) or "true") + ")"
+
+    def pair_conditions(self, shape: object, path: object | None) -> list[tuple[str, Callable[[str], str]]]:
+        """sh:equals, sh:disjoint, sh:lessThan, sh:lessThanOrEquals and sh:closed as conditions
+        on a focus node (SHACL 4.5 and 4.8.1)."""
+        out: list[tuple[str, Callable[[str], str]]] = []
+        p = None if path is None else path_sparql(self.shapes, path)
+        for name, component in _PAIRS.items():
+            for other in self.shapes.objects(shape, _sh(name)):
+                if not isinstance(other, ox.NamedNode):
+                    raise ShapeError(f"sh:{name} of {term_text(shape)} is not an IRI: {other}")
+                out.append((component, lambda v, n=name, o=other: self.pair(v, p, n, o)))
+        allowed = self.closed(shape)
+        if allowed is not None:
+            if path is not None:
+                raise Unsupported("sh:closed on a property shape")
+            out.append(("Closed", lambda v, a=allowed: self.only_predicates(v, a)))
+        return out
+
+    def only_predicates(self, v: str, allowed: str) -> str:
+        q, o = self.var(), self.var()
+        return f"NOT EXISTS {{ {v} {q} {o} FILTER({q} NOT IN ({allowed})) }}"
+
+    def closed(self, shape: object) -> str | None:
+        """With sh:closed true, the predicates a focus node may have, for ``NOT IN (...)``."""
+        if self.one(shape, "closed") != ox.Literal(True):
+            return None
+        allowed = [self.one(prop, "path") for prop in self.shapes.objects(shape, _sh("property"))]
+        for lst in self.shapes.objects(shape, _sh("ignoredProperties")):
+            allowed += self.shapes.items(lst)
+        return ", ".join(str(a) for a in dict.fromkeys(allowed) if isinstance(a, ox.NamedNode))
+
+    def pair(self, v: str, p: str | None, name: str, other: ox.NamedNode) -> str:
+        """True when the value nodes of ``v`` (``v`` itself without a path) keep sh:``name``
+        with the values of ``other``."""
+        x, y = self.var(), self.var()
+        values = f"{v} {p} {x} ." if p is not None else f"BIND({v} AS {x})"
+        if name == "equals":
+            back = f"{v} {p} {y}" if p is not None else f"FILTER(sameTerm({y}, {v}))"
+            return (f"(NOT EXISTS {{ {values} FILTER NOT EXISTS {{ {v} {other} {x} }} }} && "
+                    f"NOT EXISTS {{ {v} {other} {y} FILTER NOT EXISTS {{ {back} }} }})")
+        if name == "disjoint":
+            return f"NOT EXISTS {{ {values} {v} {other} {x} }}"
+        op = "<" if name == "lessThan" else "<="
+        return f"NOT EXISTS {{ {values} {v} {other} {y} FILTER(!COALESCE({x} {op} {y}, false)) }}"
 
     def every_value(self, v: str, p: str, test: Callable[[str], str]) -> str:
         y = self.var()
@@ -384,6 +432,7 @@ class Compiler:
             if component != "Class":
                 add(component, f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {vn} "
                                f"FILTER(!COALESCE({test('?value')}, false)) }}", has_value=True)
+        self.pair_checks(shape, path, focus, vn, add)
         for value in self.shapes.objects(shape, _sh("hasValue")):
             if path is None:
                 add("HasValue", f"SELECT ?this WHERE {{ {focus} FILTER(!sameTerm(?this, {value})) }}")
@@ -421,6 +470,36 @@ class Compiler:
         if path is None:
             for prop in self.shapes.objects(shape, _sh("property")):
                 self.compile_shape(prop, focus, plan)
+
+    def pair_checks(self, shape: object, path: object | None, focus: str, vn: str,
+                    add: Callable[..., None]) -> None:
+        """The property pair components and sh:closed at the top level: one result per value
+        node that breaks the pair (per pair of values for sh:lessThan), per offending triple
+        for sh:closed."""
+        for name, component in _PAIRS.items():
+            for other in self.shapes.objects(shape, _sh(name)):
+                if not isinstance(other, ox.NamedNode):
+                    raise ShapeError(f"sh:{name} of {term_text(shape)} is not an IRI: {other}")
+                values = f"{{ SELECT DISTINCT ?this ?value WHERE {{ {focus} {vn} }} }}"
+                if name == "equals":
+                    add(component, f"SELECT ?this ?value WHERE {{ {values} FILTER NOT EXISTS {{ ?this {other} ?value }} }}",
+                        has_value=True)
+                    back = f"?this {path_sparql(self.shapes, path)} ?value" if path is not None \
+                        else "FILTER(sameTerm(?value, ?this))"
+                    add(component, f"SELECT ?this ?value WHERE {{ {focus} ?this {other} ?value "
+                                   f"FILTER NOT EXISTS {{ {back} }} }}", has_value=True)
+                elif name == "disjoint":
+                    add(component, f"SELECT ?this ?value WHERE {{ {values} ?this {other} ?value }}", has_value=True)
+                else:
+                    op = "<" if name == "lessThan" else "<="
+                    add(component, f"SELECT ?this ?value WHERE {{ {values} ?this {other} ?other "
+                                   f"FILTER(!COALESCE(?value {op} ?other, false)) }}", has_value=True)
+        allowed = self.closed(shape)
+        if allowed is not None:
+            if path is not None:
+                raise Unsupported("sh:closed on a property shape")
+            add("Closed", f"SELECT ?this ?path ?value WHERE {{ {focus} ?this ?path ?value "
+                          f"FILTER(?path NOT IN ({allowed})) }}", has_value=True)
 
     @staticmethod
     def count_query(focus: str, vn: str, op: str, n: int) -> str:
@@ -491,8 +570,9 @@ def run_plan(plan: Plan, shapes: ShapesGraph, run: Callable[[str], ox.QuerySolut
         message = _pick(_messages(shapes, check.shape))
         for sol in run(check.query):
             focus, value = sol["this"], sol["value"] if check.has_value else None
+            path = check.path if check.path is not None or sol["path"] is None else sol["path"].value
             results.append(Result(
-                severity=_severity(shapes, check.shape), focus=term_text(focus), path=check.path,
+                severity=_severity(shapes, check.shape), focus=term_text(focus), path=path,
                 value=None if value is None else term_text(value),
                 message=message or _default_message(component, focus, check.path, value),
                 source=term_text(check.shape), component=check.component, kind="shape"))
