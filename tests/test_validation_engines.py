@@ -295,3 +295,24 @@ def test_cli_engine_option(tmp_path):
     assert "DivisionCodeShape" in outputs["sparql"]
     r = run_cli("validate", "--engine", "jena")
     assert r.code == 2 and "invalid choice: 'jena'" in r.err
+
+
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_the_turtle_report_keeps_each_value_as_the_term_it_is(tmp_path, engine):
+    """sh:value is the offending term itself: an integer stays an xsd:integer, a string that
+    reads like an IRI stays a string (the report used to guess the term from its text)."""
+    import rdflib
+    from conftest import run_cli
+    from rdflib.namespace import SH, XSD
+
+    data = tmp_path / "typed.ttl"
+    data.write_text("@prefix crd: <https://w3id.org/crdkg/ontology#> .\n"
+                    '<https://example.org/a> a crd:CountyLevelDivision ; crd:divisionCode 110101 , "urn:x" .\n',
+                    encoding="utf-8")
+    r = run_cli("validate", str(data), "--engine", engine, "--no-checks", "--format", "turtle")
+    assert r.code == 1, r.err
+    g = rdflib.Graph().parse(data=r.out, format="turtle")
+    values = {g.value(res, SH.value) for res in g.subjects(SH.sourceShape, rdflib.URIRef(
+        "https://w3id.org/crdkg/shapes#CountyCodeShape")) if g.value(res, SH.value) is not None}
+    assert rdflib.Literal("110101", datatype=XSD.integer) in values
+    assert rdflib.Literal("urn:x") in values and rdflib.URIRef("urn:x") not in values

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from .. import resources
 from ..catalogue import parse_query_file
 from ..graph import KnowledgeGraph
-from .model import SEVERITIES, Result
+from .model import SEVERITIES, Result, term_text
 
 CHECK_NAMESPACE = "https://w3id.org/crdkg/check/"
 
@@ -37,14 +37,14 @@ def run_checks(graph: KnowledgeGraph, folder: Path | None = None) -> list[Result
         for sol in solutions:
             row = {n: sol[n] for n in names}
 
-            def text(key: str) -> str | None:
+            def text(key: str, row: dict = row) -> str | None:
                 term = row.get(key)
-                return None if term is None else term.value
+                return None if term is None else term_text(term)
 
             message = check.summary
             if row.get("other") is not None:
                 message += f" (also {text('other')})"
             results.append(Result(severity=severity, focus=text("focus") or "", path=text("path"),
                                   value=text("value"), message=message, source=CHECK_NAMESPACE + name,
-                                  kind="check"))
+                                  kind="check", focus_term=row.get("focus"), value_term=row.get("value")))
     return results

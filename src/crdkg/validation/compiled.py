@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from ..sparqltext import substitute, tokens
-from .model import Result
+from .model import Result, term_text
 
 SH = "http://www.w3.org/ns/shacl#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -76,11 +76,6 @@ class ShapeError(ValueError):
 
 def _sh(name: str) -> ox.NamedNode:
     return ox.NamedNode(SH + name)
-
-
-def term_text(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
-    """The text of a term in a result: the IRI, the literal's lexical form, or ``_:id``."""
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
 
 
 class ShapesGraph:
@@ -573,7 +568,7 @@ def run_plan(plan: Plan, shapes: ShapesGraph, run: Callable[[str], ox.QuerySolut
             path = check.path if check.path is not None or sol["path"] is None else sol["path"].value
             results.append(Result(
                 severity=_severity(shapes, check.shape), focus=term_text(focus), path=path,
-                value=None if value is None else term_text(value),
+                value=None if value is None else term_text(value), focus_term=focus, value_term=value,
                 message=message or _default_message(component, focus, check.path, value),
                 source=term_text(check.shape), component=check.component, kind="shape"))
     for shape, constraint, focus, path in plan.sparql:
@@ -687,7 +682,7 @@ def _run_sparql_constraint(shapes: ShapesGraph, run: Callable[[str], ox.QuerySol
         results.append(Result(
             severity=_severity(shapes, shape), focus=term_text(focus_node),
             path=term_text(result_path) if result_path is not None else shape_path,
-            value=None if value is None else term_text(value),
+            value=None if value is None else term_text(value), focus_term=focus_node, value_term=value,
             message=text or _default_message("SPARQL", focus_node, shape_path, value),
             source=term_text(shape), component=SH + "SPARQLConstraintComponent", kind="shape"))
     return results

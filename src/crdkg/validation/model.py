@@ -7,6 +7,14 @@ from dataclasses import dataclass, field, replace
 SEVERITIES = ("violation", "warning", "info")
 
 
+def term_text(term) -> str:  # type: ignore[no-untyped-def]
+    """The text of a pyoxigraph term in a result: the IRI, the literal's lexical form, or
+    ``_:label`` for a blank node."""
+    import pyoxigraph as ox
+
+    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else term.value
+
+
 def severity_rank(name: str) -> int:
     """0 for violation, 1 for warning, 2 for info."""
     return SEVERITIES.index(name)
@@ -27,6 +35,10 @@ class Result:
     component: str | None = None
     file: str | None = None
     line: int | None = None
+    #: the focus node and the value as RDF terms (pyoxigraph), where the engine gave them: the
+    #: SHACL report in Turtle writes them with their kind and datatype
+    focus_term: object = field(default=None, compare=False, repr=False)
+    value_term: object = field(default=None, compare=False, repr=False)
 
     def sort_key(self) -> tuple:
         return (severity_rank(self.severity), self.file or "~", self.line or 0, self.focus, self.source,

@@ -117,12 +117,14 @@ def render_turtle(report: ValidationReport) -> str:
         add(root, SH + "result", res)
         add(res, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(SH + "ValidationResult"))
         add(res, SH + "resultSeverity", ox.NamedNode(SH + r.severity.capitalize()))
-        add(res, SH + "focusNode", node(r.focus))
+        add(res, SH + "focusNode", r.focus_term if r.focus_term is not None else node(r.focus))
         add(res, SH + "resultMessage", ox.Literal(r.message, language="en"))
         add(res, SH + "sourceShape", node(r.source))
         if r.path and not r.path.startswith(("^", "(")):
             add(res, SH + "resultPath", node(r.path))
-        if r.value is not None:
+        if r.value_term is not None:
+            add(res, SH + "value", r.value_term)
+        elif r.value is not None:
             add(res, SH + "value", node(r.value))
         if r.component:
             add(res, SH + "sourceConstraintComponent", node(r.component))

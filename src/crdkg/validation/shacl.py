@@ -69,6 +69,8 @@ def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # typ
         raise InputError(f"invalid shapes ({names}): {detail}") from None
     finally:
         gc.unfreeze()
+    from ..graph import from_rdflib_term
+
     results = []
     for node in report.subjects(RDF.type, SH.ValidationResult):
         messages = list(report.objects(node, SH.resultMessage))
@@ -84,5 +86,7 @@ def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # typ
             source=_text(report, source) or "",
             component=_text(report, report.value(node, SH.sourceConstraintComponent)),
             kind="shape",
+            focus_term=from_rdflib_term(report.value(node, SH.focusNode)),
+            value_term=from_rdflib_term(report.value(node, SH.value)),
         ))
     return results
