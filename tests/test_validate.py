@@ -191,3 +191,35 @@ def test_statement_splitter_keeps_line_numbers():
     text = '@prefix ex: <https://e/> .\n\n# a comment . with a dot\nex:a ex:b "x. y" ;\n   ex:c 1.5 .\nex:d ex:e """multi\nline . """ .\nPREFIX ab: <https://ab/>\nab:x ab:y ab:z .\n'
     got = [(line, chunk.split()[0]) for line, chunk in statements(text)]
     assert got == [(1, "@prefix"), (4, "ex:a"), (6, "ex:d"), (8, "PREFIX"), (9, "ab:x")]
+
+
+def test_locating_only_the_needed_statements_finds_the_lines_a_full_index_finds():
+    """The locator reads only the statements about the results' focus nodes (and those that
+    mention a value looked for anywhere); on every invalid example it must give the lines that
+    indexing every statement gives."""
+    from dataclasses import replace
+
+    from crdkg.validation.locate import Locator
+
+    examples = Path(__file__).parent / "shapes"
+    checked = 0
+    for example in sorted(examples.glob("*-invalid.ttl")) + sorted((Path(__file__).parent / "checks").glob("*-invalid.ttl")):
+        files = [example] if example.name.startswith(("Ontology", "Term")) else [examples / "_base.ttl", example]
+        report = validate(files=files, with_ontology=not example.name.startswith(("Ontology", "Term")))
+        bare = [replace(r, file=None, line=None) for r in report.results]
+        full = Locator({"input": files})  # indexes every statement
+        assert [(r.file, r.line) for r in report.results] == [(x.file, x.line) for x in map(full.locate, bare)], example
+        checked += sum(1 for r in report.results if r.line is not None)
+    assert checked > 80
+
+
+def test_a_statement_subject_is_read_without_parsing():
+    from crdkg.validation.locate import _subject
+
+    prefixes = {"id": "https://w3id.org/crdkg/id/", "": "https://example.org/"}
+    assert _subject("id:division\\/110000 a crd:Province .", prefixes) == "https://w3id.org/crdkg/id/division/110000"
+    assert _subject("<https://example.org/x> a crd:Task .", prefixes) == "https://example.org/x"
+    assert _subject(":local;a :T .", prefixes) == "https://example.org/local"
+    assert _subject("[ a crd:Task ] .", prefixes) is None  # a blank node: the statement is parsed
+    assert _subject("<relative> a crd:Task .", prefixes) is None
+    assert _subject("unknown:x a crd:Task .", prefixes) is None

@@ -67,8 +67,7 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
     if results:
         from .locate import Locator
 
-        locator = Locator(graph.files)
-        results = [locator.locate(r) for r in results]
+        results = Locator(graph.files).locate_all(results)
     validated = [str(p) for part in graph.files if "shapes" not in part for p in graph.files[part]]
     return ValidationReport(results=sorted(results, key=Result.sort_key), files=validated, inference=inference)
 

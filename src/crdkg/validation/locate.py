@@ -4,13 +4,15 @@ RDF parsers forget where a triple came from, so the locator reads each Turtle or
 N-Triples file again as text (no second RDF parse of the whole file): it splits the file
 into statements, parses each statement on its own with the file's prefixes, and finds the
 line of each triple's predicate and object within the statement. Other formats get no
-line. The index of a file is built only when a result needs it.
+line. The index of a file is built only when a result needs it, and holds only the
+statements about the results' focus nodes (found by the statement's subject, without
+parsing the others) and those that mention a term some result looks for anywhere.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,65 +25,50 @@ _IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _DIRECTIVE = re.compile(r"\s*(@prefix|@base|PREFIX|BASE)\b", re.IGNORECASE)
 
 
+#: what can hide a statement's final dot (strings, IRIs, comments), brackets, and the dot
+_TOKEN = re.compile(r'''
+    """(?:[^"\\]|\\.|"(?!""))*""" | \'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+  | "(?:[^"\\\n]|\\.)*" | '(?:[^'\\\n]|\\.)*'
+  | <[^<>"{}|^`\\\x00-\x20]*>
+  | \#[^\n]*
+  | (?P<open>[\[(]) | (?P<close>[\])])
+  | (?P<dot>\.(?=\s|\#|\Z))
+''', re.VERBOSE)
+_SPACE = re.compile(r"(?:\s+|\#[^\n]*)*")
+
+
 def statements(text: str) -> Iterator[tuple[int, str]]:
-    """The top-level statements of a Turtle text, with the line each starts on (from 1)."""
-    i, n = 0, len(text)
-    start = None
-    depth = 0
-    line = 1
-    start_line = 1
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line += 1
-            i += 1
+    """The top-level statements of a Turtle text, with the line each starts on (from 1).
+    A regular expression finds the tokens that matter, so the text between them is skipped
+    at the regular expression engine's speed."""
+    n = len(text)
+    pos, line, counted = 0, 1, 0
+    while True:
+        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]  # it matches the empty string
+        if pos >= n:
+            return
+        line += text.count("\n", counted, pos)
+        counted = pos
+        m = _DIRECTIVE.match(text, pos)
+        if m and not m.group(1).startswith("@"):
+            # SPARQL-style PREFIX/BASE: ends after its IRI, no final dot
+            iri = _IRI.search(text, pos)
+            end = iri.end() if iri else text.find("\n", pos)
+            end = n if end < 0 else end
+            yield line, text[pos:end]
+            pos = end
             continue
-        if c.isspace():
-            i += 1
-            continue
-        if start is None:
-            start, start_line = i, line
-            m = _DIRECTIVE.match(text, i)
-            if m and not m.group(1).startswith("@"):
-                # SPARQL-style PREFIX/BASE: ends after its IRI, no final dot
-                iri = _IRI.search(text, i)
-                end = iri.end() if iri else text.find("\n", i)
-                end = n if end < 0 else end
-                yield start_line, text[start:end]
-                line += text.count("\n", i, end)
-                i, start = end, None
-                continue
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-            if text[start:i].strip().startswith("#"):
-                start = None
-            continue
-        if c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            j = min(n, j + len(quote))
-            line += text.count("\n", i, j)
-            i = j
-            continue
-        if c == "<":
-            m = _IRI.match(text, i)
-            if m:
-                i = m.end()
-                continue
-        if c in "[(":
-            depth += 1
-        elif c in "])":
-            depth -= 1
-        elif c == "." and depth <= 0 and (i + 1 >= n or text[i + 1].isspace() or text[i + 1] == "#"):
-            yield start_line, text[start:i + 1]
-            start = None
-            depth = 0
-        i += 1
-    if start is not None and text[start:].strip():
-        yield start_line, text[start:]
+        depth, end = 0, n
+        for tok in _TOKEN.finditer(text, pos):
+            if tok.lastgroup == "open":
+                depth += 1
+            elif tok.lastgroup == "close":
+                depth -= 1
+            elif tok.lastgroup == "dot" and depth <= 0:
+                end = tok.end()
+                break
+        yield line, text[pos:end]
+        pos = end
 
 
 def _key(term: object) -> str:
@@ -98,7 +85,9 @@ class FileIndex:
     terms: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, path: Path) -> FileIndex:
+    def build(cls, path: Path, subjects: Set[str] | None = None, needles: Set[str] = frozenset()) -> FileIndex:
+        """The index of ``path``: of every statement, or, with ``subjects``, of the statements
+        whose subject is one of them or whose text holds one of ``needles``."""
         index = cls(path)
         try:
             text = path.read_text(encoding="utf-8")
@@ -121,6 +110,11 @@ class FileIndex:
                 if m:
                     prefixes[m.group(1)] = m.group(2)
                 continue
+            if subjects is not None:
+                subject = _subject(chunk, prefixes)
+                if subject not in subjects and (subject is not None or not chunk.lstrip().startswith(("_:", "[")))\
+                        and not any(n in chunk for n in needles):
+                    continue
             try:
                 triples = list(ox.parse("\n".join(header) + "\n" + chunk, format=ox.RdfFormat.TURTLE, base_iri=base))
             except SyntaxError:
@@ -138,6 +132,32 @@ class FileIndex:
                 for t in (subject, p, o):
                     index.terms.setdefault(t, line)
         return index
+
+
+_SUBJECT = re.compile(r"\s*(?:<([^<>\s]*)>|([A-Za-z][\w.-]*)?:((?:\\.|[^\s;,\\])*))")
+
+
+def _subject(chunk: str, prefixes: Mapping[str, str]) -> str | None:
+    """The IRI of a statement's subject, read from its first token without parsing; None for
+    a blank node, a relative IRI or an unknown prefix (the statement is then parsed)."""
+    m = _SUBJECT.match(chunk)
+    if m is None:
+        return None
+    if m.group(1) is not None:
+        return m.group(1) if ":" in m.group(1) else None
+    ns = prefixes.get(m.group(2) or "")
+    local = m.group(3).rstrip(".")
+    if "\\" in local:
+        local = re.sub(r"\\(.)", r"\1", local)
+    return None if ns is None else ns + local
+
+
+def needle(term: str) -> str:
+    """Text that any written form of ``term`` contains: an IRI's last segment (prefixed names
+    share it), a literal's first line."""
+    if "://" in term or term.startswith("urn:"):
+        return re.split(r"[/#:]", term.rstrip("/#"))[-1]
+    return term.split("\n", 1)[0][:40]
 
 
 def _forms(term: object, prefixes: Mapping[str, str]) -> list[str]:
@@ -178,11 +198,29 @@ class Locator:
         self.paths = [p for part in sorted(files, key=lambda x: order.index(x) if x in order else 9)
                       if "shapes" not in part for p in files[part]]
         self._indexes: dict[Path, FileIndex] = {}
+        self._wanted: tuple[set[str], set[str]] | None = None  # subjects and needles; None: all
 
     def _index(self, path: Path) -> FileIndex:
         if path not in self._indexes:
-            self._indexes[path] = FileIndex.build(path)
+            subjects, needles = self._wanted or (None, set())
+            self._indexes[path] = FileIndex.build(path, subjects, needles)
         return self._indexes[path]
+
+    def locate_all(self, results: Sequence[Result]) -> list[Result]:
+        """Each result with its file and line, reading only the statements the results need:
+        those about their focus nodes (and the values of inverse paths) and those that mention
+        a value found graph-wide; then, for results still without a line, the statements that
+        mention their focus node or value anywhere."""
+        subjects = {r.focus for r in results} | {r.value for r in results if r.value and r.path
+                                                  and r.path.startswith("^")}
+        needles = {needle(r.value) for r in results if r.path is None and r.value and r.value != r.focus}
+        self._indexes, self._wanted = {}, (subjects, needles)
+        out = [self.locate(r) for r in results]
+        missing = {t for r in out if r.line is None for t in (r.focus, r.value) if t}
+        if missing:
+            self._indexes, self._wanted = {}, (subjects, needles | {needle(t) for t in missing})
+            out = [r if r.line is not None else self.locate(r) for r in out]
+        return out
 
     def find(self, focus: str, path: str | None, value: str | None) -> tuple[str, int] | None:
         simple = path is not None and not path.startswith(("^", "(")) and " " not in path and "|" not in path
