@@ -25,8 +25,9 @@ HEADER = """@prefix crd: <https://w3id.org/crdkg/ontology#> .
 BLOCK_COUNTIES = 10
 
 
-def block(j: int) -> tuple[str, int]:
-    """Ten counties, a passage, a task and an initiative: text and number of triples."""
+def block(j: int, broken_every: int = 0) -> tuple[str, int]:
+    """Ten counties, a passage, a task and an initiative: text and number of triples. With
+    ``broken_every``, every so many counties get a code that breaks the GB/T 2260 pattern."""
     out = []
     counties = []
     for k in range(BLOCK_COUNTIES):
@@ -34,8 +35,9 @@ def block(j: int) -> tuple[str, int]:
         prov = PROVINCES[i % len(PROVINCES)]
         code = f"{prov}{i // len(PROVINCES) + 1:04d}"
         counties.append(code)
+        written = f"x{code}" if broken_every and i % broken_every == broken_every - 1 else code
         out.append(f'b:c{code} a crd:CountyLevelDivision ; rdfs:label "County {i}"@en , "县{i}"@zh ; '
-                   f'crd:divisionCode "{code}" ; geo:sfWithin id:division\\/{prov}0000 ; '
+                   f'crd:divisionCode "{written}" ; geo:sfWithin id:division\\/{prov}0000 ; '
                    f'prov:wasDerivedFrom id:source\\/gbt-2260 .\n')
     out.append(f'b:p{j} a crd:Passage ; rdfs:label "Passage {j}"@en , "段落{j}"@zh ; '
                f'crd:quote "Support will be given to the counties of block {j}." ; '
@@ -52,14 +54,15 @@ def block(j: int) -> tuple[str, int]:
     return "".join(out), triples
 
 
-def generate(target: int, path: Path) -> int:
-    """Write at least ``target`` triples to ``path`` (Turtle); return how many."""
+def generate(target: int, path: Path, broken_every: int = 0) -> int:
+    """Write at least ``target`` triples to ``path`` (Turtle); return how many. With
+    ``broken_every``, one county in that many has an invalid code (a validation result)."""
     total = 0
     with open(path, "w", encoding="utf-8") as f:
         f.write(HEADER)
         j = 0
         while total < target:
-            text, n = block(j)
+            text, n = block(j, broken_every)
             f.write(text)
             total += n
             j += 1

@@ -25,6 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
+BROKEN_EVERY = 400  # one county in this many gets an invalid code in the "with results" run
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
@@ -304,7 +305,10 @@ def main() -> int:
             e = (spawn({"kind": "crdkg-validate", "files": [str(path)], "engine": "pyshacl"}, timeout=7200)
                  if size in psizes else None)
             p = spawn({"kind": "pyshacl", "files": [str(path)]}, timeout=7200)
-            validation.append((n, v, e, p))
+            broken = work / f"synthetic-{size}-broken.ttl"
+            generate(size, broken, broken_every=BROKEN_EVERY)
+            b = spawn({"kind": "crdkg-validate", "files": [str(broken)], "repeat": 1}, timeout=7200)
+            validation.append((n, v, e, p, b))
     if validation:
         emit("## Validation")
         emit("")
@@ -314,15 +318,19 @@ def main() -> int:
              "same data and shapes (rdflib parse + `pyshacl.validate`, no quality checks; one run). Targets at "
              "1M triples: no slower than plain pySHACL, at most linear growth from 100k, peak memory under 2 GB.")
         emit("")
-        emit("| triples | crdkg validate | peak | results | crdkg --engine pyshacl | peak | plain pySHACL | peak "
-             "| crdkg / plain |")
-        emit("|---|---|---|---|---|---|---|---|---|")
-        for n, v, e, p in validation:
+        emit(f"`with results`: the same graph with one county in {BROKEN_EVERY:,} given an invalid code, so that "
+             f"each of those results is reported with its file and line (one run).")
+        emit("")
+        emit("| triples | crdkg validate | peak | results | with results | results | crdkg --engine pyshacl | peak "
+             "| plain pySHACL | peak | crdkg / plain |")
+        emit("|---|---|---|---|---|---|---|---|---|---|---|")
+        for n, v, e, p, b in validation:
             reference = f"{fmt_s(e['validate'])} | {e['peak_mb']:.0f} MB" if e else "- | -"
-            emit(f"| {n:,} | {fmt_s(v['validate'])} | {v['peak_mb']:.0f} MB | {v['results']} | {reference} | "
+            emit(f"| {n:,} | {fmt_s(v['validate'])} | {v['peak_mb']:.0f} MB | {v['results']} | "
+                 f"{fmt_s(b['validate'])} | {b['results']} | {reference} | "
                  f"{fmt_s(p['validate'])} | {p['peak_mb']:.0f} MB | {v['validate'] / p['validate']:.2f}x |")
         emit("")
-        for (n1, v1, _, _), (n2, v2, _, _) in zip(validation, validation[1:]):
+        for (n1, v1, *_), (n2, v2, *_) in zip(validation, validation[1:]):
             emit(f"Growth from {n1:,} to {n2:,} triples ({n2 / n1:.1f}x the data): crdkg validate "
                  f"{v2['validate'] / v1['validate']:.1f}x the time, {v2['peak_mb'] / v1['peak_mb']:.1f}x the memory.")
         emit("")
