@@ -58,7 +58,7 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
             raise InputError("not a shapes file: it holds no sh:NodeShape or sh:PropertyShape",
                              path=", ".join(str(p) for p in shape_paths))
     results: list[Result] = []
-    if checks:  # first, on the pyoxigraph store, which the shapes no longer need
+    if checks:  # on the pyoxigraph store, before pySHACL (if a shape needs it) frees it
         from .checks import run_checks
 
         results += run_checks(graph)
