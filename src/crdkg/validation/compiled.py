@@ -112,6 +112,17 @@ class ShapesGraph:
         return {o for preds in self.index.values() for o in preds.get(TYPE, [])}
 
 
+def prefix_lines(shapes: ShapesGraph, node: object) -> str:
+    """PREFIX lines for the sh:declare statements of the node's sh:prefixes (SHACL 5.2.1)."""
+    out = []
+    for decls in shapes.objects(node, _sh("prefixes")):
+        for decl in shapes.objects(decls, _sh("declare")):
+            prefix, ns = shapes.value(decl, _sh("prefix")), shapes.value(decl, _sh("namespace"))
+            if prefix is not None and ns is not None:
+                out.append(f"PREFIX {prefix.value}: <{ns.value}>\n")
+    return "".join(out)
+
+
 def path_sparql(shapes: ShapesGraph, node: object) -> str:
     """A SHACL path as a SPARQL property path (the syntax results show it in)."""
     if isinstance(node, ox.NamedNode):
@@ -214,20 +225,11 @@ class Compiler:
     def sparql_target(self, target: object) -> list:
         if _sh("SPARQLTarget") not in self.shapes.objects(target, TYPE) or self.one(target, "select") is None:
             raise Unsupported("a target that is not a sh:SPARQLTarget with sh:select")
-        query = self.prefixes(target) + self.one(target, "select").value
+        query = prefix_lines(self.shapes, target) + self.one(target, "select").value
         try:
             return [s["this"] for s in self.run(query) if s["this"] is not None]
         except SyntaxError as err:
             raise ShapeError(f"the SPARQL target of a shape does not parse: {err}") from None
-
-    def prefixes(self, node: object) -> str:
-        out = []
-        for decls in self.shapes.objects(node, _sh("prefixes")):
-            for decl in self.shapes.objects(decls, _sh("declare")):
-                prefix, ns = self.one(decl, "prefix"), self.one(decl, "namespace")
-                if prefix is not None and ns is not None:
-                    out.append(f"PREFIX {prefix.value}: <{ns.value}>\n")
-        return "".join(out)
 
     # -- conditions: true when the node in ``v`` conforms --------------------------------
     def value_tests(self, shape: object, depth: int) -> list[tuple[str, Callable[[str], str]]]:
@@ -648,7 +650,7 @@ def _run_sparql_constraint(shapes: ShapesGraph, run: Callable[[str], ox.QuerySol
             raise Unsupported("$PATH in a node shape")
         query = "".join(path_sparql(shapes, path) if t.kind == "var" and t.text[1:] == "PATH" else t.text
                         for t in _spaced(query))
-    query = Compiler(shapes, run).prefixes(constraint) + query
+    query = prefix_lines(shapes, constraint) + query
     bulk = _bulk_query(query, focus)
     if bulk is not None:
         solutions = [(None, row) for row in _rows(run(bulk))]
