@@ -60,9 +60,11 @@ _GLOBAL = {SH + n for n in ("rule", "ConstraintComponent", "SPARQLFunction", "SP
 _MAX_PAIRWISE = 3  # nested counts are written as n distinct values; larger n goes to pySHACL
 _MAX_DEPTH = 16
 
-#: One compiled constraint: its query returns ?this, and ?value when ``has_value``; sh:closed's
-#: query returns the offending predicate as ?path.
-Check = namedtuple("Check", ["shape", "component", "query", "path", "has_value"])
+#: One compiled constraint of ``shape``, reached from the targeted shape ``top``: its query
+#: returns ?this, and ?value when ``has_value``; sh:closed's returns the predicate as ?path.
+Check = namedtuple("Check", ["top", "shape", "component", "query", "path", "has_value"])
+#: A SPARQL-based constraint of ``shape`` (reached from ``top``), run when the plan runs.
+SparqlCheck = namedtuple("SparqlCheck", ["top", "shape", "constraint", "focus", "path"])
 _PAIRS = {"equals": "Equals", "disjoint": "Disjoint", "lessThan": "LessThan", "lessThanOrEquals": "LessThanOrEquals"}
 
 
@@ -155,7 +157,7 @@ class Plan:
 
     def __init__(self) -> None:
         self.checks: list[Check] = []
-        self.sparql: list[tuple] = []  # (shape, constraint, focus pattern, path node)
+        self.sparql: list[SparqlCheck] = []
         self.fallback: list = []  # shape nodes for pySHACL
         self.everything_to_pyshacl = False
 
@@ -409,8 +411,10 @@ class Compiler:
         return body + (f" FILTER({' && '.join(filters)})" if filters else "")
 
     # -- top level -------------------------------------------------------------------
-    def compile_shape(self, shape: object, focus: str, plan: Plan) -> None:
-        """The checks of a shape whose focus nodes ``focus`` binds to ?this."""
+    def compile_shape(self, shape: object, focus: str, plan: Plan, top: object = None) -> None:
+        """The checks of a shape whose focus nodes ``focus`` binds to ?this (a property shape
+        of the targeted shape ``top``)."""
+        top = shape if top is None else top
         self.check_known(shape)
         if self.deactivated(shape):
             return
@@ -420,7 +424,7 @@ class Compiler:
         text = None if path is None else path_text(self.shapes, path)
 
         def add(component: str, query: str, has_value: bool = False) -> None:
-            checks.append(Check(shape, SH + component + "ConstraintComponent", query, text, has_value))
+            checks.append(Check(top, shape, SH + component + "ConstraintComponent", query, text, has_value))
 
         for cls in self.shapes.objects(shape, _sh("class")):  # an anti-join: instances found once, not per value
             add("Class", f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {vn} "
@@ -462,11 +466,11 @@ class Compiler:
                 self.check_known(constraint)
                 if self.one(constraint, "select") is None:
                     raise Unsupported("a SPARQL-based constraint without sh:select")
-                plan.sparql.append((shape, constraint, focus, path))
+                plan.sparql.append(SparqlCheck(top, shape, constraint, focus, path))
         plan.checks += checks
         if path is None:
             for prop in self.shapes.objects(shape, _sh("property")):
-                self.compile_shape(prop, focus, plan)
+                self.compile_shape(prop, focus, plan, top)
 
     def pair_checks(self, shape: object, path: object | None, focus: str, vn: str,
                     add: Callable[..., None]) -> None:
@@ -559,30 +563,35 @@ def _severity(shapes: ShapesGraph, shape: object) -> str:
 
 
 def run_plan(plan: Plan, shapes: ShapesGraph, run: Callable[[str], ox.QuerySolutions]) -> list[Result]:
-    """Run the compiled checks; SPARQL-based constraints that cannot run here (a blank
-    focus node where the query must be bound per focus node) are added to ``plan.fallback``."""
-    results = []
+    """Run the compiled checks. A SPARQL-based constraint that cannot run here (a blank focus
+    node where the query must be bound per focus node) sends its targeted shape to
+    ``plan.fallback``, and the results already found for that shape are dropped: pySHACL
+    reports the whole shape."""
+    found: dict[object, list[Result]] = {}  # by targeted shape
     for check in plan.checks:
         component = check.component[len(SH):-len("ConstraintComponent")]
         message = _pick(_messages(shapes, check.shape))
+        severity = _severity(shapes, check.shape)
+        out = found.setdefault(check.top, [])
         for sol in run(check.query):
             focus, value = sol["this"], sol["value"] if check.has_value else None
             path = check.path if check.path is not None or sol["path"] is None else sol["path"].value
-            results.append(Result(
-                severity=_severity(shapes, check.shape), focus=term_text(focus), path=path,
+            out.append(Result(
+                severity=severity, focus=term_text(focus), path=path,
                 value=None if value is None else term_text(value), focus_term=focus, value_term=value,
                 message=message or _default_message(component, focus, check.path, value),
                 source=term_text(check.shape), component=check.component, kind="shape"))
-    for shape, constraint, focus, path in plan.sparql:
+    for sparql in plan.sparql:
+        if sparql.top in plan.fallback:
+            continue
         try:
-            results += _run_sparql_constraint(shapes, run, shape, constraint, focus, path)
+            found.setdefault(sparql.top, []).extend(_run_sparql_constraint(shapes, run, sparql))
         except Unsupported:
-            if isinstance(shape, ox.BlankNode):
+            if isinstance(sparql.top, ox.BlankNode):
                 plan.everything_to_pyshacl = True
                 return []
-            plan.fallback.append(shape)
-            results = [r for r in results if r.source != term_text(shape)]
-    return results
+            plan.fallback.append(sparql.top)
+    return [r for top, results in found.items() if top not in plan.fallback for r in results]
 
 
 def _default_message(component: str, focus: object, path: str | None, value: object | None) -> str:
@@ -639,8 +648,9 @@ def _rows(solutions: ox.QuerySolutions) -> list[dict]:
     return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
 
 
-def _run_sparql_constraint(shapes: ShapesGraph, run: Callable[[str], ox.QuerySolutions], shape: object,
-                           constraint: object, focus: str, path: object | None) -> list[Result]:
+def _run_sparql_constraint(shapes: ShapesGraph, run: Callable[[str], ox.QuerySolutions],
+                           sparql: SparqlCheck) -> list[Result]:
+    shape, constraint, focus, path = sparql.shape, sparql.constraint, sparql.focus, sparql.path
     query = shapes.value(constraint, _sh("select")).value
     names = {t.text[1:] for t in tokens(query) if t.kind == "var"}
     if names & {"currentShape", "shapesGraph"}:
@@ -663,7 +673,7 @@ def _run_sparql_constraint(shapes: ShapesGraph, run: Callable[[str], ox.QuerySol
             solutions += [(node, row) for row in _rows(run(substitute(query, {"this": node})))]
     messages = _messages(shapes, constraint, shape)
     shape_path = None if path is None else path_text(shapes, path)
-    seen, results = set(), []
+    severity, seen, results = _severity(shapes, shape), set(), []
     for given, bound in solutions:
         focus_node = bound.pop("this", None) or given
         result_path = bound.pop("path", None)
@@ -682,7 +692,7 @@ def _run_sparql_constraint(shapes: ShapesGraph, run: Callable[[str], ox.QuerySol
             for name, term in fill.items():
                 text = text.replace("{?" + name + "}", term_text(term)).replace("{$" + name + "}", term_text(term))
         results.append(Result(
-            severity=_severity(shapes, shape), focus=term_text(focus_node),
+            severity=severity, focus=term_text(focus_node),
             path=term_text(result_path) if result_path is not None else shape_path,
             value=None if value is None else term_text(value), focus_term=focus_node, value_term=value,
             message=text or _default_message("SPARQL", focus_node, shape_path, value),
