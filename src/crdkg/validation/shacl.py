@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from ..errors import InputError
 from .model import Result
 
@@ -9,39 +11,34 @@ _SH = "http://www.w3.org/ns/shacl#"
 _SEVERITY = {_SH + "Violation": "violation", _SH + "Warning": "warning", _SH + "Info": "info"}
 
 
-def _path(graph, node) -> str:  # type: ignore[no-untyped-def]
-    """A SHACL path in SPARQL property path syntax."""
-    import rdflib
-    from rdflib.collection import Collection
-    from rdflib.namespace import RDF, SH
-
-    if isinstance(node, rdflib.URIRef):
-        return f"<{node}>"
-    def part(inner) -> str:  # type: ignore[no-untyped-def]  # an operand of / or ^: a sequence in brackets
-        return f"({_path(graph, inner)})" if (inner, RDF.first, None) in graph else _path(graph, inner)
-
-    if (node, RDF.first, None) in graph:
-        return "/".join(part(n) for n in Collection(graph, node))
-    for pred, fmt in ((SH.inversePath, "^{}"), (SH.zeroOrMorePath, "({})*"),
-                      (SH.oneOrMorePath, "({})+"), (SH.zeroOrOnePath, "({})?")):
-        inner = graph.value(node, pred)
-        if inner is not None:
-            return fmt.format(part(inner) if pred == SH.inversePath else _path(graph, inner))
-    alt = graph.value(node, SH.alternativePath)
-    if alt is not None:
-        return "(" + "|".join(_path(graph, n) for n in Collection(graph, alt)) + ")"
-    return f"_:{node}"
-
-
-def _text(graph, node, *, path: bool = False) -> str | None:  # type: ignore[no-untyped-def]
-    """A readable form of a result node: the IRI or literal, or a SHACL path in SPARQL syntax."""
+def _text(node) -> str | None:  # type: ignore[no-untyped-def]
+    """A readable form of a result node: the IRI, the literal, or ``_:label``."""
     import rdflib
 
     if node is None:
         return None
-    if isinstance(node, rdflib.BNode):
-        return _path(graph, node) if path else f"_:{node}"
-    return str(node)
+    return f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
+
+
+def _path_texts(report) -> dict:  # type: ignore[no-untyped-def]
+    """The report's result paths as the compiled engine writes them (SPARQL property path
+    syntax), read from the copy of each path's structure that the report holds."""
+    import rdflib
+    from rdflib.namespace import SH
+
+    from ..graph import from_rdflib_term
+    from .compiled import ShapesGraph, Unsupported, path_text
+
+    paths = set(report.objects(None, SH.resultPath))
+    texts = {p: str(p) for p in paths if not isinstance(p, rdflib.BNode)}
+    if len(texts) < len(paths):  # a complex path: read its structure once
+        structure = ShapesGraph(ox.Triple(*map(from_rdflib_term, t)) for t in report)
+        for p in paths - set(texts):
+            try:
+                texts[p] = path_text(structure, from_rdflib_term(p))
+            except Unsupported:
+                texts[p] = f"_:{p}"
+    return texts
 
 
 def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # type: ignore[no-untyped-def]
@@ -72,6 +69,7 @@ def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # typ
     from ..graph import from_rdflib_term
 
     results = []
+    paths = _path_texts(report)
     for node in report.subjects(RDF.type, SH.ValidationResult):
         messages = list(report.objects(node, SH.resultMessage))
         english = [m for m in messages if getattr(m, "language", None) in (None, "en")]
@@ -79,12 +77,12 @@ def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # typ
         source = report.value(node, SH.sourceShape)
         results.append(Result(
             severity=_SEVERITY.get(str(report.value(node, SH.resultSeverity)), "violation"),
-            focus=_text(report, report.value(node, SH.focusNode)) or "",
-            path=_text(report, report.value(node, SH.resultPath), path=True),
-            value=_text(report, report.value(node, SH.value)),
+            focus=_text(report.value(node, SH.focusNode)) or "",
+            path=paths.get(report.value(node, SH.resultPath)),
+            value=_text(report.value(node, SH.value)),
             message=message,
-            source=_text(report, source) or "",
-            component=_text(report, report.value(node, SH.sourceConstraintComponent)),
+            source=_text(source) or "",
+            component=_text(report.value(node, SH.sourceConstraintComponent)),
             kind="shape",
             focus_term=from_rdflib_term(report.value(node, SH.focusNode)),
             value_term=from_rdflib_term(report.value(node, SH.value)),
