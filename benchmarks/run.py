@@ -36,12 +36,19 @@ def peak_mb() -> float:
 
 
 def median_time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
+    return median_times([fn], repeat)[0]
+
+
+def median_times(fns, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """The median time of each function, run in turns (so that a slow spell of the machine
+    falls on all of them, not on one)."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
+        for fn, spent in zip(fns, times):
+            t = time.perf_counter()
+            fn()
+            spent.append(time.perf_counter() - t)
+    return [statistics.median(spent) for spent in times]
 
 
 # --- workers (each in its own process) -------------------------------------------------
@@ -177,7 +184,9 @@ def cold_start(repeat: int, texts: dict[str, str]) -> list[tuple]:
     from crdkg.catalogue import load_catalogue
 
     oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    crdkg = [sys.executable, "-m", "crdkg"]
+    # the `crdkg` command that pip installed, as users run it (`python -m crdkg` adds runpy)
+    script = Path(sys.executable).parent / "crdkg"
+    crdkg = [str(script)] if script.is_file() else [sys.executable, "-m", "crdkg"]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         loc = Path(tmp) / "store"
@@ -195,8 +204,8 @@ def cold_start(repeat: int, texts: dict[str, str]) -> list[tuple]:
             qfile.write_text(texts[q.name], encoding="utf-8")
             ox_args = [oxigraph, "query", "--location", str(loc), "--query-file", str(qfile),
                        "--results-format", fmt]
-            ours = median_time(lambda: subprocess.run(args, check=True, capture_output=True, cwd=tmp), repeat)
-            theirs = median_time(lambda: subprocess.run(ox_args, check=True, capture_output=True), repeat)
+            ours, theirs = median_times([lambda: subprocess.run(args, check=True, capture_output=True, cwd=tmp),
+                                         lambda: subprocess.run(ox_args, check=True, capture_output=True)], repeat)
             rows.append((q.name, ours, theirs, ours / theirs))
         validate = median_time(lambda: subprocess.run([*crdkg, "validate"], check=True, capture_output=True,
                                                        cwd=tmp), repeat)

@@ -85,6 +85,25 @@ def test_csv_and_tsv():
     assert '\\n' in tsv[2]  # the newline is escaped in N-Triples syntax, one row per line
 
 
+CSV_VALUES = ["", "plain", "a,b", 'say "hi"', "line\nbreak", "cr\rhere", " spaced ", "四川省", "\t", '"', ",", "'"]
+
+
+@pytest.mark.parametrize("fields", [[v] for v in CSV_VALUES] + [CSV_VALUES, ["", ""], ["", "x"]],
+                         ids=lambda f: repr(f)[:30])
+def test_csv_rows_are_written_as_the_csv_module_writes_them(fields):
+    """Our CSV writer (the csv module costs a cold query 1%) against the standard one."""
+    from crdkg.results import csv_row
+
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\r\n").writerow(fields)
+    assert csv_row(fields) == expected.getvalue()
+    assert next(csv.reader(io.StringIO(csv_row(fields), newline=""))) == fields
+
+
+def test_csv_lines_end_in_crlf():
+    assert write_result(COUNT, "csv") == "n\r\n3\r\n"
+
+
 def test_markdown():
     md = write_result(RESULT, "markdown").splitlines()
     assert md[0] == "| division | name | code | note |"

@@ -10,10 +10,16 @@ the few most recent entries are kept.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
 
 import pyoxigraph as ox
+
+TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable, Mapping, Sequence
+    from os import PathLike
+    from pathlib import Path
+
+    Paths = Mapping[str, Sequence[str | PathLike[str]]]
 
 try:  # hashlib imports OpenSSL's bindings first (2 ms of every cold query); blake2 needs neither
     from _blake2 import blake2b
@@ -24,14 +30,15 @@ MIN_BYTES = 4 * 1024 * 1024  # inputs smaller than this parse faster than a stor
 KEEP = 4
 
 
-def folder() -> Path:
+def folder() -> str:
+    """The cache folder (a path as text: a cold query reads parsed query headers from it)."""
     if os.environ.get("CRDKG_CACHE_DIR"):
-        return Path(os.environ["CRDKG_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "crdkg"
+        return os.environ["CRDKG_CACHE_DIR"]
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "crdkg")
 
 
-def wanted(files: Mapping[str, Sequence[Path]], forced: bool | None) -> bool:
+def wanted(files: Paths, forced: bool | None) -> bool:
     if forced is not None:
         return forced
     if os.environ.get("CRDKG_NO_CACHE"):
@@ -40,20 +47,20 @@ def wanted(files: Mapping[str, Sequence[Path]], forced: bool | None) -> bool:
     for paths in files.values():
         for p in paths:
             try:
-                total += p.stat().st_size
+                total += os.stat(p).st_size
             except OSError:
                 return False  # let the loader report the unreadable file
     return total >= MIN_BYTES
 
 
-def key(files: Mapping[str, Sequence[Path]]) -> str:
+def key(files: Paths) -> str:
     from . import __version__
 
     h = blake2b(digest_size=20)
     h.update(f"crdkg {__version__} pyoxigraph {ox.__version__}\n".encode())
     for part, paths in files.items():
         for p in paths:
-            h.update(f"{part}\0{p.resolve()}\0".encode())
+            h.update(f"{part}\0{os.path.realpath(p)}\0".encode())
             with open(p, "rb") as f:
                 while chunk := f.read(1 << 20):
                     h.update(chunk)
@@ -70,13 +77,13 @@ def _prune(root: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def cached_store(files: Mapping[str, Sequence[Path]],
-                 load: Callable[[ox.Store, Path, str], None]) -> ox.Store:
+def cached_store(files: Paths, load: Callable[[ox.Store, str, str], None]) -> ox.Store:
     """The read-only store for ``files``, built with ``load`` on a miss."""
     import shutil
     import traceback
+    from pathlib import Path
 
-    root = folder()
+    root = Path(folder())
     entry = root / key(files)
     if (entry / "complete").exists():
         (entry / "complete").touch()

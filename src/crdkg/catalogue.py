@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import os
 from collections import namedtuple
-from collections.abc import Iterator
-from pathlib import Path
 
 from . import resources, sparqltext
 from .errors import QueryError
 from .params import Parameter, parse_parameter
+
+TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterator
+    from os import PathLike
+
+    PathText = str | PathLike[str]
 
 __all__ = ["StoredQuery", "Catalogue", "load_catalogue", "parse_query_file"]
 
@@ -39,37 +44,45 @@ class StoredQuery(namedtuple("StoredQuery", ["name", "path", "summary", "descrip
         return any(t.kind == "word" and t.text.upper() == "ORDER" for t in sparqltext.tokens(self.text))
 
 
-def _header(text: str, path: Path) -> tuple[dict, int]:
-    """The ``#+`` YAML header, parsed once per distinct text: parsed headers are kept in the
-    cache folder (in ``marshal`` form, which needs no import), so that a query does not pay
-    for importing a YAML parser."""
+def _header(text: str, path: PathText) -> tuple[dict, str | None]:
+    """The ``#+`` YAML header and the query form of a stored query's text, worked out once
+    per distinct text: they are kept in the cache folder (in ``marshal`` form, which needs
+    no import), so that a query pays neither for importing a YAML parser nor for lexing its
+    text. The form is None where the text has none (``query_form`` then says why)."""
     import marshal
 
+    from . import __version__
     from .cache import blake2b, folder
 
-    digest = blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
-    cached = folder() / "headers" / f"{digest}.bin"
+    digest = blake2b(f"{__version__}\0{text}".encode(), digest_size=16).hexdigest()
+    cached = os.path.join(folder(), "headers", f"{digest}.bin")
     try:
-        meta, n = marshal.loads(cached.read_bytes())
-        return meta, n
+        with open(cached, "rb") as fh:
+            meta, form = marshal.loads(fh.read())
+        return meta, form
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    meta, n = _parse_header(text, path)
+    meta = _parse_header(text, path)
     try:
-        data = marshal.dumps((meta, n))
+        form: str | None = sparqltext.query_form(text)
+    except QueryError:
+        form = None
+    try:
+        data = marshal.dumps((meta, form))
     except ValueError:  # a header value marshal cannot keep (a YAML date, say): parse each time
-        return meta, n
+        return meta, form
     try:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
+        os.makedirs(os.path.dirname(cached), exist_ok=True)
+        tmp = f"{cached}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(data)
         os.replace(tmp, cached)
     except OSError:
         pass  # a read-only home: parse every time
-    return meta, n
+    return meta, form
 
 
-def _parse_header(text: str, path: Path) -> tuple[dict, int]:
+def _parse_header(text: str, path: PathText) -> dict:
     import yaml
 
     lines = text.splitlines()
@@ -80,7 +93,7 @@ def _parse_header(text: str, path: Path) -> tuple[dict, int]:
         elif header or (line.strip() and not line.startswith("#")):
             break  # the header ends; plain comments may come before it
     if not header:
-        return {}, 0
+        return {}
     try:
         meta = yaml.safe_load("\n".join(header)) or {}
     except yaml.YAMLError as err:
@@ -89,29 +102,31 @@ def _parse_header(text: str, path: Path) -> tuple[dict, int]:
         raise QueryError(f"{path}:{line or 1}: the #+ header is not valid YAML: {getattr(err, 'problem', err)}") from None
     if not isinstance(meta, dict):
         raise QueryError(f"{path}:1: the #+ header must be a YAML mapping")
-    return meta, len(header)
+    return meta
 
 
-def parse_query_file(path: Path) -> StoredQuery:
+def parse_query_file(path: PathText) -> StoredQuery:
+    """The stored query in the file ``path``, named by the file's name without ``.rq``."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
     except (OSError, UnicodeDecodeError) as err:
         raise QueryError(f"{path}: cannot read the query file: {err}") from None
-    meta, _ = _header(text, path)
+    meta, form = _header(text, path)
     summary = meta.get("summary")
     if not isinstance(summary, str) or not summary.strip():
         raise QueryError(f"{path}:1: the #+ header has no summary")
     params = tuple(parse_parameter(p, where=str(path)) for p in meta.get("params") or [])
     tags = meta.get("tags") or []
     return StoredQuery(
-        name=path.stem,
+        name=os.path.splitext(os.path.basename(path))[0],
         path=path,
         summary=summary.strip(),
         description=str(meta.get("description") or "").strip(),
         tags=tuple(str(t) for t in tags),
         params=params,
         text=text,
-        form=sparqltext.query_form(text),
+        form=form or sparqltext.query_form(text),
         header=meta,
     )
 
@@ -119,9 +134,9 @@ def parse_query_file(path: Path) -> StoredQuery:
 class Catalogue:
     """The stored queries of a folder, by name."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: PathText) -> None:
         self.folder = folder
-        self._paths = {p.stem: p for p in sorted(folder.glob("*.rq"))}
+        self._paths = {os.path.basename(p)[:-3]: p for p in resources.listing(os.fspath(folder), ".rq")}
         self._queries: dict[str, StoredQuery] = {}
 
     def names(self) -> list[str]:
@@ -145,5 +160,5 @@ class Catalogue:
         return self._queries[name]
 
 
-def load_catalogue(folder: Path | None = None) -> Catalogue:
-    return Catalogue(folder or resources.query_dir())
+def load_catalogue(folder: PathText | None = None) -> Catalogue:
+    return Catalogue(folder or resources.query_folder())

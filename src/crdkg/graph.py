@@ -7,8 +7,7 @@ its own named graph (see :data:`crdkg.namespaces.GRAPHS`). Where rdflib is neede
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
+import os
 
 import pyoxigraph as ox
 
@@ -18,7 +17,12 @@ from .namespaces import GRAPHS, QUERY_PARTS
 
 TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from os import PathLike
+
     import rdflib
+
+    PathText = str | PathLike[str]
 
 __all__ = ["KnowledgeGraph", "load_graph", "rdf_format"]
 
@@ -36,12 +40,13 @@ _FORMATS = {
 INPUT_GRAPH = "https://w3id.org/crdkg/graph/input"
 
 
-def rdf_format(path: Path) -> ox.RdfFormat:
+def rdf_format(path: PathText) -> ox.RdfFormat:
     """The RDF format of a file, from its extension; an unknown extension is an input error."""
-    name = resources.RDF_SUFFIXES.get(path.suffix.lower())
+    suffix = os.path.splitext(path)[1]
+    name = resources.RDF_SUFFIXES.get(suffix.lower())
     if name is None:
         known = ", ".join(sorted(resources.RDF_SUFFIXES))
-        raise InputError(f"unknown RDF file extension {path.suffix!r} (known: {known})", path=str(path))
+        raise InputError(f"unknown RDF file extension {suffix!r} (known: {known})", path=os.fspath(path))
     return _FORMATS[name]
 
 
@@ -53,9 +58,9 @@ def _graph_node(part: str) -> ox.NamedNode:
 
 class KnowledgeGraph:
     """The parsed graph: a pyoxigraph store with one named graph per part, and the files
-    each part was read from."""
+    each part was read from (paths as text)."""
 
-    def __init__(self, store: ox.Store, files: dict[str, list[Path]]) -> None:
+    def __init__(self, store: ox.Store, files: dict[str, list[str]]) -> None:
         self.store = store
         self.files = files
         self._rdflib: dict[tuple[str, ...], rdflib.Graph] = {}
@@ -90,22 +95,23 @@ class KnowledgeGraph:
         return self._rdflib[key]
 
 
-def _parse_error(path: Path, err: SyntaxError) -> InputError:
+def _parse_error(path: str, err: SyntaxError) -> InputError:
     text = str(err.msg if hasattr(err, "msg") else err)
     message = text.split(": ", 1)[1] if text.startswith("Parser error") and ": " in text else text
-    return InputError(message, path=str(path), line=err.lineno, column=err.offset)
+    return InputError(message, path=path, line=err.lineno, column=err.offset)
 
 
-def _load_file(store: ox.Store, path: Path, part: str, *, bulk: bool = False) -> None:
+def _load_file(store: ox.Store, path: str, part: str, *, bulk: bool = False) -> None:
     fmt = rdf_format(path)
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
     except OSError as err:
-        raise InputError(f"cannot read file: {err.strerror or err}", path=str(path)) from None
+        raise InputError(f"cannot read file: {err.strerror or err}", path=path) from None
     if not data or data.isspace():
         return  # an empty file is an empty graph
     # the shipped files use no relative IRIs (the tests parse them without a base)
-    base = None if part in GRAPHS else path.absolute().as_uri()
+    base = None if part in GRAPHS else _file_iri(path)
     graph = _graph_node(part)
     try:
         if bulk and fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
@@ -119,12 +125,18 @@ def _load_file(store: ox.Store, path: Path, part: str, *, bulk: bool = False) ->
     except SyntaxError as err:
         raise _parse_error(path, err) from None
     except (ValueError, OSError) as err:
-        raise InputError(str(err), path=str(path)) from None
+        raise InputError(str(err), path=path) from None
+
+
+def _file_iri(path: str) -> str:
+    from pathlib import Path
+
+    return Path(path).absolute().as_uri()
 
 
 def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
-               extra: Sequence[Path | str] = (),
-               files: Mapping[str, Sequence[Path]] | None = None,
+               extra: Sequence[PathText] = (),
+               files: Mapping[str, Sequence[PathText]] | None = None,
                cache: bool | None = None) -> KnowledgeGraph:
     """Parse the shipped ``parts`` (ontology, shapes, data) and any ``extra`` files.
 
@@ -137,11 +149,12 @@ def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
     files' contents, so it is never stale. ``cache=False`` (or ``CRDKG_NO_CACHE=1``) turns
     it off, ``cache=True`` forces it.
     """
-    chosen: dict[str, list[Path]] = {}
+    chosen: dict[str, list[str]] = {}
     for part in parts:
-        chosen[part] = list(files[part]) if files is not None and part in files else resources.part_files(part)
+        given = files is not None and part in files
+        chosen[part] = [os.fspath(p) for p in files[part]] if given else resources.part_paths(part)  # type: ignore[index]
     if extra:
-        chosen["input"] = [Path(p) for p in extra]
+        chosen["input"] = [os.fspath(p) for p in extra]
     for paths in chosen.values():
         for path in paths:
             rdf_format(path)  # an unknown extension fails before any work

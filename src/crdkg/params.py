@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from .errors import ParameterError, QueryError
 from .namespaces import PREFIXES, XSD
+from .sparqltext import is_variable_name
 
 __all__ = ["Parameter", "Candidate", "parse_parameter", "coerce", "expand_iri"]
 
@@ -81,7 +82,7 @@ def parse_parameter(spec: object, *, where: str) -> Parameter:
     if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
         raise QueryError(f"{where}: each entry of params needs a name")
     name = spec["name"]
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+    if not is_variable_name(name):
         raise QueryError(f"{where}: parameter name {name!r} is not a SPARQL variable name")
     ptype = spec.get("type", "string")
     if ptype not in TYPES:

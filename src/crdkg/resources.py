@@ -2,12 +2,19 @@
 
 A wheel carries ``ontology/``, ``data/`` and ``queries/`` under ``crdkg/_shipped``;
 a checkout (editable install) uses the folders at the top of the repository.
+
+The functions ending in ``_folder`` and ``part_paths`` give paths as text, for the code
+a cold command runs (importing ``pathlib`` would cost a tenth of a cold query); the
+others give :class:`pathlib.Path` objects.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
+import os
+
+TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
 
 RDF_SUFFIXES = {
     ".ttl": "turtle",
@@ -22,34 +29,69 @@ RDF_SUFFIXES = {
     ".n3": "n3",
 }
 
+_ROOT: list[str] = []
+_PARTS = {"ontology": ("ontology",), "shapes": ("ontology", "shapes"), "data": ("data",)}
 
-@lru_cache(maxsize=1)
-def root() -> Path:
+
+def root_folder() -> str:
     """The folder that holds ``ontology/``, ``data/`` and ``queries/``."""
-    here = Path(__file__).resolve().parent
-    shipped = here / "_shipped"
-    if (shipped / "ontology").is_dir():
-        return shipped
-    checkout = here.parent.parent
-    if (checkout / "ontology" / "crd.ttl").is_file():
-        return checkout
-    raise FileNotFoundError(f"crdkg: the shipped graph is missing (looked in {shipped} and {checkout})")
+    if not _ROOT:
+        here = os.path.dirname(os.path.realpath(__file__))
+        shipped = os.path.join(here, "_shipped")
+        checkout = os.path.dirname(os.path.dirname(here))
+        if os.path.isdir(os.path.join(shipped, "ontology")):
+            _ROOT.append(shipped)
+        elif os.path.isfile(os.path.join(checkout, "ontology", "crd.ttl")):
+            _ROOT.append(checkout)
+        else:
+            raise FileNotFoundError(f"crdkg: the shipped graph is missing (looked in {shipped} and {checkout})")
+    return _ROOT[0]
+
+
+def listing(folder: str, suffix: str) -> list[str]:
+    """The files of ``folder`` whose names end in ``suffix``, sorted by name."""
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(suffix) and not n.startswith("."))
+    except FileNotFoundError:
+        return []
+    return [os.path.join(folder, n) for n in names if os.path.isfile(os.path.join(folder, n))]
+
+
+def part_paths(part: str) -> list[str]:
+    """The Turtle files of a shipped part: ``ontology``, ``shapes`` or ``data``."""
+    return listing(os.path.join(root_folder(), *_PARTS[part]), ".ttl")
+
+
+def query_folder() -> str:
+    return os.path.join(root_folder(), "queries")
+
+
+def _paths(texts: list[str]) -> list[Path]:
+    from pathlib import Path
+
+    return [Path(t) for t in texts]
+
+
+def root() -> Path:
+    from pathlib import Path
+
+    return Path(root_folder())
 
 
 def ontology_files() -> list[Path]:
-    return sorted((root() / "ontology").glob("*.ttl"))
+    return _paths(part_paths("ontology"))
 
 
 def shape_files() -> list[Path]:
-    return sorted((root() / "ontology" / "shapes").glob("*.ttl"))
+    return _paths(part_paths("shapes"))
 
 
 def data_files() -> list[Path]:
-    return sorted((root() / "data").glob("*.ttl"))
+    return _paths(part_paths("data"))
 
 
 def part_files(part: str) -> list[Path]:
-    return {"ontology": ontology_files, "shapes": shape_files, "data": data_files}[part]()
+    return _paths(part_paths(part))
 
 
 def query_dir() -> Path:
@@ -61,4 +103,4 @@ def check_dir() -> Path:
 
 
 def source_texts() -> list[Path]:
-    return sorted((root() / "data" / "sources").glob("*.txt"))
+    return _paths(listing(os.path.join(root_folder(), "data", "sources"), ".txt"))

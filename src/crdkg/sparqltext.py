@@ -11,24 +11,55 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from collections import namedtuple
+from functools import lru_cache
 
 import pyoxigraph as ox
 
 from .errors import QueryError
 
-__all__ = ["Token", "tokens", "query_form", "variables", "substitute", "term_to_sparql"]
-
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_VAR = re.compile(r"[?$]\w+")
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(:[^\s{}();,.]*)?")
+__all__ = ["Token", "is_variable_name", "query_form", "refuse_update", "substitute", "term_to_sparql", "tokens",
+           "variables"]
 
 
-#: a lexical token: kind is "iri", "string", "var", "word" or "punct"
-Token = namedtuple("Token", ["kind", "text", "start"])
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The lexer's IRI, variable and word patterns, compiled when first needed (a stored
+    query without parameters is never lexed)."""
+    return (re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>'), re.compile(r"[?$]\w+"),
+            re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(:[^\s{}();,.]*)?"))
+
+
+def is_variable_name(name: str) -> bool:
+    """Whether ``name`` is a variable name crdkg binds: ``[A-Za-z_][A-Za-z0-9_]*``."""
+    return name.isascii() and name.isidentifier()
+
+
+class Token:
+    """A lexical token: ``kind`` is "iri", "string", "var", "word" or "punct"; ``start`` is
+    its offset in the text. (A class, not a named tuple: building a named tuple class costs
+    half a percent of a cold query.)"""
+
+    __slots__ = ("kind", "start", "text")
+
+    def __init__(self, kind: str, text: str, start: int) -> None:
+        self.kind = kind
+        self.text = text
+        self.start = start
+
+    def __repr__(self) -> str:
+        return f"Token(kind={self.kind!r}, text={self.text!r}, start={self.start!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Token):
+            return NotImplemented
+        return (self.kind, self.text, self.start) == (other.kind, other.text, other.start)
+
+    def __hash__(self) -> int:
+        return hash((self.kind, self.text, self.start))
 
 
 def tokens(text: str) -> Iterator[Token]:
+    iri, var, word = _patterns()
     i, n = 0, len(text)
     while i < n:
         c = text[i]
@@ -52,13 +83,13 @@ def tokens(text: str) -> Iterator[Token]:
             j += len(quote)
             yield Token("string", text[i:j], i)
             i = j
-        elif c == "<" and (m := _IRI.match(text, i)):
+        elif c == "<" and (m := iri.match(text, i)):
             yield Token("iri", m.group(), i)
             i = m.end()
-        elif c in "?$" and (m := _VAR.match(text, i)):
+        elif c in "?$" and (m := var.match(text, i)):
             yield Token("var", m.group(), i)
             i = m.end()
-        elif m := _WORD.match(text, i):
+        elif m := word.match(text, i):
             yield Token("word", m.group(), i)
             i = m.end()
         else:
@@ -66,16 +97,41 @@ def tokens(text: str) -> Iterator[Token]:
             i += 1
 
 
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+
+
+def _form_word(text: str) -> str | None:
+    """The first keyword of ``text`` that names a query form or an update operation."""
+    for tok in tokens(text):
+        if tok.kind == "word" and (tok.text.upper() in _FORMS or tok.text.upper() in _UPDATES):
+            return tok.text.upper()
+    return None
+
+
+def _update_error(word: str) -> QueryError:
+    return QueryError(f"{word} is a SPARQL update; crdkg runs queries only")
+
+
 def query_form(text: str) -> str:
     """``select``, ``ask``, ``construct`` or ``describe``; updates are refused."""
-    for tok in tokens(text):
-        if tok.kind == "word":
-            word = tok.text.upper()
-            if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-                return word.lower()
-            if word in ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"):
-                raise QueryError(f"{word} is a SPARQL update; crdkg runs queries only")
-    raise QueryError("no SELECT, ASK, CONSTRUCT or DESCRIBE found in the query")
+    word = _form_word(text)
+    if word in _UPDATES:
+        raise _update_error(word)  # type: ignore[arg-type]
+    if word is None:
+        raise QueryError("no SELECT, ASK, CONSTRUCT or DESCRIBE found in the query")
+    return word.lower()
+
+
+def refuse_update(text: str) -> None:
+    """Raise :class:`QueryError` if ``text`` is a SPARQL update (for an engine that found it
+    does not parse as a query: its own message would not say why)."""
+    try:
+        word = _form_word(text)
+    except QueryError:
+        return  # not lexed either: the engine's own message says where
+    if word in _UPDATES:
+        raise _update_error(word)  # type: ignore[arg-type]
 
 
 def variables(text: str) -> set[str]:
@@ -105,7 +161,7 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> 
         return text
     terms = {}
     for name, term in bindings.items():
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        if not is_variable_name(name):
             raise QueryError(f"invalid variable name {name!r}")
         terms[name] = term_to_sparql(term)
     toks = list(tokens(text))

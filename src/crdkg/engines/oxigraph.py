@@ -23,24 +23,26 @@ class OxigraphEngine(Engine):
         return "embedded graph (pyoxigraph)"
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        form = sparqltext.query_form(text)
         # pyoxigraph's own substitution (SEP-0007) refuses variables that are not projected
         # and ASK and CONSTRUCT queries, so values are substituted as terms, as on an endpoint.
         text = sparqltext.substitute(text, dict(bindings or {}))
         try:
             result = self.graph.store.query(text, default_graph=self._default)
         except SyntaxError as err:
+            sparqltext.refuse_update(text)
             raise QueryError(f"the query does not parse: {err}") from None
         except (OSError, ValueError, RuntimeError) as err:
             raise QueryError(f"the query failed: {err}") from None
-        return convert(form, result)
+        return convert(text, result)
 
 
-def convert(form: str, result: object) -> QueryResult:
+def convert(text: str, result: object) -> QueryResult:
+    """The result of the query ``text`` as a :class:`QueryResult`; its form is read from
+    the result's type (the text is read only to tell CONSTRUCT from DESCRIBE)."""
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(form="ask", boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = tuple(v.value for v in result.variables)
         rows = tuple(tuple(sol[i] for i in range(len(variables))) for sol in result)
         return QueryResult(form="select", variables=variables, rows=rows)
-    return QueryResult(form=form, triples=tuple(result))  # QueryTriples
+    return QueryResult(form=sparqltext.query_form(text), triples=tuple(result))  # QueryTriples

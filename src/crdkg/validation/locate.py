@@ -193,9 +193,9 @@ def _offset(lines: Sequence[str], predicate: object, obj: object, prefixes: Mapp
 class Locator:
     """Adds file and line to results, from the files each part of the graph was read from."""
 
-    def __init__(self, files: Mapping[str, Sequence[Path]]) -> None:
+    def __init__(self, files: Mapping[str, Sequence[str | Path]]) -> None:
         order = ["input", "data", "ontology"]  # the user's own files first
-        self.paths = [p for part in sorted(files, key=lambda x: order.index(x) if x in order else 9)
+        self.paths = [Path(p) for part in sorted(files, key=lambda x: order.index(x) if x in order else 9)
                       if "shapes" not in part for p in files[part]]
         self._indexes: dict[Path, FileIndex] = {}
         self._wanted: tuple[set[str], set[str]] | None = None  # subjects and needles; None: all
