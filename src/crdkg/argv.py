@@ -13,7 +13,6 @@ short options, a value that fails its type or choices, ``--``), which then goes 
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
 
 TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,6 +94,17 @@ class Exclusive:
 _INVALID = object()
 
 
+class Namespace:
+    """The values read from a command line, as attributes (like ``argparse.Namespace``;
+    ``types.SimpleNamespace`` would import ``types`` for it)."""
+
+    def __init__(self, **values: object) -> None:
+        self.__dict__.update(values)
+
+    def __repr__(self) -> str:
+        return "Namespace(" + ", ".join(f"{k}={v!r}" for k, v in vars(self).items()) + ")"
+
+
 def _flat(entries: Sequence[Arg | Group | Exclusive]) -> Iterator[tuple[Arg, int | None]]:
     """Each argument with the number of its exclusive group (None if it has none)."""
     for n, entry in enumerate(entries):
@@ -106,7 +116,7 @@ def _flat(entries: Sequence[Arg | Group | Exclusive]) -> Iterator[tuple[Arg, int
 
 
 def quick_parse(commands: Mapping[str, Sequence[Arg | Group | Exclusive]],
-                argv: Sequence[str]) -> SimpleNamespace | None:
+                argv: Sequence[str]) -> Namespace | None:
     """``argv`` read as argparse would read it, with ``command`` set to the command's name;
     None where the quick reading is not certain to agree (argparse then reads it)."""
     if not argv or argv[0] not in commands:
@@ -169,7 +179,7 @@ def quick_parse(commands: Mapping[str, Sequence[Arg | Group | Exclusive]],
             values[arg.dest] = converted[0]
     if words:
         return None  # more words than the command takes
-    return SimpleNamespace(command=argv[0], **values)
+    return Namespace(command=argv[0], **values)
 
 
 def build_parser(commands: Mapping[str, Sequence[Arg | Group | Exclusive]], helps: Mapping[str, str], *,

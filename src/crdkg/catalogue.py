@@ -8,11 +8,11 @@ explicit ``PREFIX`` lines that any engine runs as it is.
 from __future__ import annotations
 
 import os
-from collections import namedtuple
 
 from . import resources, sparqltext
 from .errors import QueryError
 from .params import Parameter, parse_parameter
+from .records import Record
 
 TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
 if TYPE_CHECKING:  # pragma: no cover
@@ -24,12 +24,12 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["StoredQuery", "Catalogue", "load_catalogue", "parse_query_file"]
 
 
-class StoredQuery(namedtuple("StoredQuery", ["name", "path", "summary", "description", "tags", "params", "text",
-                                             "form", "header"], defaults=("select", None))):
+class StoredQuery(Record):
     """A stored query: its name (the file name), header fields and SPARQL text; ``header`` is
     the whole ``#+`` header as parsed, with any keys of other tools (grlc's, a check's severity)."""
 
-    __slots__ = ()
+    __slots__ = ("name", "path", "summary", "description", "tags", "params", "text", "form", "header")
+    _defaults = ("select", None)
 
     def example_params(self) -> dict[str, str]:
         """Values to run the query with: each required parameter's example (or default)."""
@@ -160,5 +160,14 @@ class Catalogue:
         return self._queries[name]
 
 
+_SHIPPED: list[Catalogue] = []
+
+
 def load_catalogue(folder: PathText | None = None) -> Catalogue:
-    return Catalogue(folder or resources.query_folder())
+    """The stored queries of ``folder``; without one, the shipped catalogue (made once per
+    process: each query file is read and parsed once, when first asked for)."""
+    if folder is not None:
+        return Catalogue(folder)
+    if not _SHIPPED:
+        _SHIPPED.append(Catalogue(resources.query_folder()))
+    return _SHIPPED[0]

@@ -10,13 +10,12 @@ import os
 import sys
 
 from . import __version__
-from .argv import Arg, Exclusive, Group, build_parser, quick_parse
+from .argv import Arg, Exclusive, Group, Namespace, build_parser, quick_parse
 from .errors import EXIT_ERROR, EXIT_OK, CrdkgError
 
 TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
-    from types import SimpleNamespace as Namespace
 
 EPILOG = "Exit codes: 0 success or conforms; 1 does not conform; 2 bad input or endpoint error."
 DESCRIPTION = ("A knowledge graph of China's strategy for coordinated regional development: "

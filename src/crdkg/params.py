@@ -8,15 +8,19 @@ stored query ``find-resource`` on the same engine that runs the query.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
-from collections import namedtuple
-
 import pyoxigraph as ox
 
 from .errors import ParameterError, QueryError
 from .namespaces import PREFIXES, XSD
+from .records import Record
 from .sparqltext import is_variable_name
+
+TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable, Mapping, Sequence
+
+    #: finds candidates for a text (or all, for None) among the instances of a class
+    Resolver = Callable[[str | None, str | None], Sequence[Candidate]]
 
 __all__ = ["Parameter", "Candidate", "parse_parameter", "coerce", "expand_iri"]
 
@@ -31,15 +35,13 @@ _DESCRIBE = {
 }
 
 
-class Parameter(namedtuple("Parameter", ["name", "type", "description", "default", "required", "cls", "values",
-                                         "lookup", "example"],
-                           defaults=("", None, True, None, (), False, None))):
+class Parameter(Record):
     """A declared parameter: ``cls`` is the IRI of the class an IRI value must belong to;
     ``lookup`` lets an IRI parameter without a class accept names and labels; ``example``
-    is a value that shows what it takes (docs, verification). A named tuple, not a
-    dataclass: ``dataclasses`` imports ``inspect``, 5 ms of every cold query."""
+    is a value that shows what it takes (docs, verification)."""
 
-    __slots__ = ()
+    __slots__ = ("name", "type", "description", "default", "required", "cls", "values", "lookup", "example")
+    _defaults = ("", None, True, None, (), False, None)
 
     @property
     def accepts(self) -> str:
@@ -51,18 +53,23 @@ class Parameter(namedtuple("Parameter", ["name", "type", "description", "default
         return text
 
 
-class Candidate(namedtuple("Candidate", ["iri", "key", "label_en", "label_zh"])):
+class Candidate(Record):
     """A resource that a parameter value may name."""
 
-    __slots__ = ()
+    __slots__ = ("iri", "key", "label_en", "label_zh")
 
     def describe(self) -> str:
         labels = ", ".join(x for x in (self.label_en, self.label_zh) if x)
         return f"{self.key} ({labels})" if labels else self.key
 
 
-#: finds candidates for a text (or all, for None) among the instances of a class
-Resolver = Callable[[str | None, str | None], Sequence[Candidate]]
+
+def _has_scheme(text: str) -> bool:
+    """Whether ``text`` starts with ``scheme://`` (a scheme is a letter, then letters,
+    digits, ``+``, ``.`` or ``-``)."""
+    scheme, sep, _ = text.partition("://")
+    return (bool(sep) and scheme.isascii() and scheme[:1].isalpha()
+            and all(c.isalnum() or c in "+.-" for c in scheme))
 
 
 def expand_iri(text: str) -> str | None:
@@ -70,7 +77,7 @@ def expand_iri(text: str) -> str | None:
     text = text.strip()
     if text.startswith("<") and text.endswith(">"):
         return text[1:-1]
-    if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*://", text) or text.startswith("urn:"):
+    if _has_scheme(text) or text.startswith("urn:"):
         return text
     prefix, sep, local = text.partition(":")
     if sep and prefix in PREFIXES:
@@ -79,7 +86,7 @@ def expand_iri(text: str) -> str | None:
 
 
 def parse_parameter(spec: object, *, where: str) -> Parameter:
-    if not isinstance(spec, Mapping) or not isinstance(spec.get("name"), str):
+    if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
         raise QueryError(f"{where}: each entry of params needs a name")
     name = spec["name"]
     if not is_variable_name(name):
@@ -123,6 +130,12 @@ def _wrong(param: Parameter, raw: str) -> ParameterError:
     return ParameterError(f"parameter {param.name!r}: {shown!r} is not valid; it accepts {param.accepts}")
 
 
+def _fullmatch(pattern: str, text: str) -> bool:
+    import re  # only for the types that need it: importing re is 18% of a cold query
+
+    return re.fullmatch(pattern, text) is not None
+
+
 def coerce(param: Parameter, raw: str, *, resolver: Resolver | None = None) -> ox.NamedNode | ox.Literal:
     """The RDF term for the text ``raw`` given for ``param``."""
     _check_text(param, raw)
@@ -131,15 +144,15 @@ def coerce(param: Parameter, raw: str, *, resolver: Resolver | None = None) -> o
         return ox.Literal(raw)
     if t == "langstring":
         text, sep, lang = raw.rpartition("@")
-        if not sep or not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
+        if not sep or not _fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang):
             raise _wrong(param, raw)
         return ox.Literal(text, language=lang.lower())
     if t == "integer":
-        if not re.fullmatch(r"[+-]?\d{1,18}", raw.strip()):
+        if not _fullmatch(r"[+-]?\d{1,18}", raw.strip()):
             raise _wrong(param, raw)
         return ox.Literal(str(int(raw)), datatype=ox.NamedNode(XSD + "integer"))
     if t == "year":
-        if not re.fullmatch(r"-?\d{4}", raw.strip()):
+        if not _fullmatch(r"-?\d{4}", raw.strip()):
             raise _wrong(param, raw)
         return ox.Literal(raw.strip(), datatype=ox.NamedNode(XSD + "gYear"))
     if t == "date":

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-
 import pyoxigraph as ox
 
 from .catalogue import StoredQuery, load_catalogue
 from .engines.base import Engine, QueryResult
 from .errors import ParameterError
 from .params import Candidate, coerce
+
+TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Mapping, Sequence
 
 __all__ = ["resolver_for", "bind_parameters", "run_stored"]
 

@@ -51,10 +51,11 @@ def root_folder() -> str:
 def listing(folder: str, suffix: str) -> list[str]:
     """The files of ``folder`` whose names end in ``suffix``, sorted by name."""
     try:
-        names = sorted(n for n in os.listdir(folder) if n.endswith(suffix) and not n.startswith("."))
+        with os.scandir(folder) as entries:
+            return sorted(e.path for e in entries
+                          if e.name.endswith(suffix) and not e.name.startswith(".") and e.is_file())
     except FileNotFoundError:
         return []
-    return [os.path.join(folder, n) for n in names if os.path.isfile(os.path.join(folder, n))]
 
 
 def part_paths(part: str) -> list[str]:
