@@ -102,6 +102,26 @@ def test_iri_of_the_wrong_class_is_refused(engine):
         run_stored(CATALOGUE["divisions-in-region"], engine, {"region": "division:510000"})
 
 
+def test_an_iri_names_its_resource_even_where_a_label_reads_the_same(tmp_path):
+    """An IRI (or prefixed name) of an instance of the class is taken as it is: is-instance
+    answers, and no label is compared. Here another macro-region is labelled with west's IRI;
+    a search of labels would find both."""
+    from crdkg.api import embedded_engine
+
+    mine = tmp_path / "mine.ttl"
+    mine.write_text('<https://example.org/other> a <https://w3id.org/crdkg/ontology#MacroRegion> ;\n'
+                    '  <http://www.w3.org/2000/01/rdf-schema#label> "https://w3id.org/crdkg/id/region/west"@en .\n',
+                    encoding="utf-8")
+    engine = embedded_engine(data=[mine])
+    query = CATALOGUE["divisions-in-region"]
+    for value in ("region:west", "https://w3id.org/crdkg/id/region/west", "<https://w3id.org/crdkg/id/region/west>"):
+        assert bind_parameters(query, {"region": value}, engine)["region"] == ox.NamedNode(
+            "https://w3id.org/crdkg/id/region/west")
+    # text that names no instance still goes through the labels, compared case-insensitively
+    assert bind_parameters(query, {"region": "HTTPS://w3id.org/crdkg/id/region/WEST"}, engine)["region"] == \
+        ox.NamedNode("https://example.org/other")
+
+
 def test_ambiguous_value_lists_the_candidates():
     from crdkg.params import Candidate
 

@@ -285,6 +285,15 @@ def test_find_resource(engine):
     assert rows(run("find-resource", engine, text="west", **{"class": "crd:MacroRegion"}), "resource") == [("region/west",)]
 
 
+def test_is_instance(engine):
+    assert run("is-instance", engine, resource="region:west").boolean is True
+    assert run("is-instance", engine, resource="region:west", **{"class": "crd:MacroRegion"}).boolean is True
+    assert run("is-instance", engine, resource="region:west", **{"class": "crd:Region"}).boolean is True  # a superclass
+    assert run("is-instance", engine, resource="region:west", **{"class": "crd:ProvincialDivision"}).boolean is False
+    assert run("is-instance", engine, resource="region:nowhere").boolean is False
+    assert run("is-instance", engine, resource="crd:MacroRegion").boolean is True  # a class is an owl:Class
+
+
 def test_list_resources(engine):
     got = rows(run("list-resources", engine, **{"class": "crd:MacroRegion"}), "resource", "key", "label_zh")
     assert got == [("region/central", "central", "中部地区"), ("region/east", "east", "东部地区"),

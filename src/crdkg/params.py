@@ -21,6 +21,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     #: finds candidates for a text (or all, for None) among the instances of a class
     Resolver = Callable[[str | None, str | None], Sequence[Candidate]]
+    #: whether an IRI is an instance of a class (of any class for None)
+    InstanceTest = Callable[[str, str | None], bool]
 
 __all__ = ["Parameter", "Candidate", "parse_parameter", "coerce", "expand_iri"]
 
@@ -136,8 +138,11 @@ def _fullmatch(pattern: str, text: str) -> bool:
     return re.fullmatch(pattern, text) is not None
 
 
-def coerce(param: Parameter, raw: str, *, resolver: Resolver | None = None) -> ox.NamedNode | ox.Literal:
-    """The RDF term for the text ``raw`` given for ``param``."""
+def coerce(param: Parameter, raw: str, *, resolver: Resolver | None = None,
+           is_instance: InstanceTest | None = None) -> ox.NamedNode | ox.Literal:
+    """The RDF term for the text ``raw`` given for ``param``. An IRI parameter with a class
+    (or ``lookup``) takes the resource that an IRI or prefixed name names, when
+    ``is_instance`` finds it of that class; anything else is looked up with ``resolver``."""
     _check_text(param, raw)
     t = param.type
     if t == "string":
@@ -168,10 +173,11 @@ def coerce(param: Parameter, raw: str, *, resolver: Resolver | None = None) -> o
             raise _wrong(param, raw)
         iri = expand_iri(raw)
         return ox.NamedNode(iri) if iri else ox.Literal(raw)
-    return _coerce_iri(param, raw, resolver)
+    return _coerce_iri(param, raw, resolver, is_instance)
 
 
-def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None) -> ox.NamedNode:
+def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None,
+                is_instance: InstanceTest | None) -> ox.NamedNode:
     iri = expand_iri(raw)
     if iri is not None:
         try:
@@ -180,6 +186,8 @@ def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None) -> ox.Nam
             raise _wrong(param, raw) from None
         if not (param.cls or param.lookup) or resolver is None:
             return node
+        if is_instance is not None and is_instance(iri, param.cls):
+            return node  # an IRI names its resource; labels need not be searched
     elif not (param.cls or param.lookup) or resolver is None:
         raise _wrong(param, raw)
     text = raw.strip() if iri is None else iri

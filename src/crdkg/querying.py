@@ -13,10 +13,11 @@ TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping, Sequence
 
-__all__ = ["resolver_for", "bind_parameters", "run_stored"]
+__all__ = ["bind_parameters", "instance_test_for", "resolver_for", "run_stored"]
 
 FIND_QUERY = "find-resource"
 LIST_QUERY = "list-resources"
+INSTANCE_QUERY = "is-instance"
 
 
 def resolver_for(engine: Engine):  # type: ignore[no-untyped-def]
@@ -46,6 +47,21 @@ def resolver_for(engine: Engine):  # type: ignore[no-untyped-def]
     return resolve
 
 
+def instance_test_for(engine: Engine):  # type: ignore[no-untyped-def]
+    """A function that tells whether an IRI is an instance of a class (any typed resource
+    for None), by the stored query ``is-instance`` on ``engine``: an index lookup, where
+    ``find-resource`` compares every label."""
+    query = load_catalogue()[INSTANCE_QUERY]
+
+    def is_instance(iri: str, cls: str | None) -> bool:
+        bindings = {"resource": ox.NamedNode(iri)}
+        if cls is not None:
+            bindings["class"] = ox.NamedNode(cls)
+        return bool(engine.query(query.text, bindings=bindings).boolean)
+
+    return is_instance
+
+
 def bind_parameters(query: StoredQuery, raw: Mapping[str, str], engine: Engine | None) -> dict[str, ox.NamedNode | ox.Literal]:
     """Terms for the parameters of ``query``: given values, else defaults; a missing required
     or an undeclared parameter is an error that names it."""
@@ -54,8 +70,9 @@ def bind_parameters(query: StoredQuery, raw: Mapping[str, str], engine: Engine |
     if unknown:
         names = ", ".join(f"{p.name} ({p.accepts})" for p in query.params) or "none"
         raise ParameterError(f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {names})")
-    resolver = resolver_for(engine) if engine is not None and any(
-        p.type == "iri" and (p.cls or p.lookup) for p in query.params) else None
+    looked_up = engine is not None and any(p.type == "iri" and (p.cls or p.lookup) for p in query.params)
+    resolver = resolver_for(engine) if looked_up else None
+    is_instance = instance_test_for(engine) if looked_up else None
     bindings: dict[str, ox.NamedNode | ox.Literal] = {}
     for p in query.params:
         value = raw.get(p.name, p.default)
@@ -64,7 +81,7 @@ def bind_parameters(query: StoredQuery, raw: Mapping[str, str], engine: Engine |
                 raise ParameterError(f"query {query.name!r} needs parameter {p.name!r}: {p.accepts}"
                                      f" (give it as --param {p.name}=VALUE)")
             continue
-        bindings[p.name] = coerce(p, value, resolver=resolver)
+        bindings[p.name] = coerce(p, value, resolver=resolver, is_instance=is_instance)
     return bindings
 
 
