@@ -45,6 +45,6 @@ def convert(text: str, result: object) -> QueryResult:
         return QueryResult(form="ask", boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = tuple(v.value for v in result.variables)
-        rows = tuple(tuple(sol[i] for i in range(len(variables))) for sol in result)
+        rows = tuple(tuple(sol) for sol in result)  # a solution iterates its values, None where unbound
         return QueryResult(form="select", variables=variables, rows=rows)
     return QueryResult(form=sparqltext.query_form(text), triples=tuple(result))  # QueryTriples
