@@ -2,7 +2,7 @@
 with peak memory on synthetic graphs of 10k, 100k and 1M triples, each beside raw
 pyoxigraph (and pySHACL) doing the same work. Prints figures; writes docs/benchmarks.md.
 
-    python benchmarks/run.py                       # everything (about 20 minutes on 2 cores)
+    python benchmarks/run.py                       # everything (about 45 minutes on 2 cores)
     python benchmarks/run.py --sizes 10000 --repeat 3 --no-write
 
 Every measurement runs in a fresh process, so that peak memory (ru_maxrss) is its own.
