@@ -5,9 +5,12 @@ pyoxigraph (and pySHACL) doing the same work. Prints figures; writes docs/benchm
     python benchmarks/run.py                       # everything (about 45 minutes on 2 cores)
     python benchmarks/run.py --sizes 10000 --repeat 3 --no-write
 
-Every measurement runs in a fresh process, so that peak memory (ru_maxrss) is its own.
-Figures are medians of --repeat runs (one run for the slow rdflib and pySHACL work at the
-largest sizes; the tables say so).
+Every load and validation runs in a fresh process, so that peak memory (ru_maxrss) is its
+own; what is compared runs in turns (cold commands with the oxigraph command, crdkg's loads
+with pyoxigraph's, each stored query with raw pyoxigraph on the same store, validation at
+every size), so that a busy spell of the machine falls on both sides. Figures are medians of
+--repeat runs (one run for the slow rdflib and pySHACL work at the largest sizes; the tables
+say so).
 """
 
 from __future__ import annotations
