@@ -17,10 +17,10 @@ from .sparqltext import is_variable_name
 
 TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Callable, Sequence
 
     #: finds candidates for a text (or all, for None) among the instances of a class
-    Resolver = Callable[[str | None, str | None], Sequence[Candidate]]
+    Resolver = Callable[[str | None, str | None], Sequence["Candidate"]]
     #: whether an IRI is an instance of a class (of any class for None)
     InstanceTest = Callable[[str, str | None], bool]
 
