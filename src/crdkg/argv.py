@@ -186,7 +186,8 @@ def build_parser(commands: Mapping[str, Sequence[Arg | Group | Exclusive]], help
                  only: str | None = None, **kwargs: object) -> argparse.ArgumentParser:
     """The argparse parser of ``commands`` (each a subcommand with its ``helps`` line);
     with ``only``, the arguments of that one command alone (a cold command does not pay
-    for building the others). ``kwargs`` go to the top parser and each subparser."""
+    for building the others). ``kwargs`` go to the top parser (``version`` becomes its
+    ``--version``; ``epilog`` goes to each subparser too)."""
     import argparse
 
     class Formatter(argparse.HelpFormatter):
@@ -217,12 +218,12 @@ def build_parser(commands: Mapping[str, Sequence[Arg | Group | Exclusive]], help
     return parser
 
 
-def _add(parser: argparse.ArgumentParser, entries: Sequence[Arg | Group | Exclusive]) -> None:
+def _add(parser, entries: Sequence[Arg | Group | Exclusive]) -> None:  # type: ignore[no-untyped-def]
+    """Add ``entries`` to an argparse parser, argument group or exclusive group."""
     for entry in entries:
         if isinstance(entry, Arg):
-            parser.add_argument(*entry.flags, **entry.kwargs)  # type: ignore[arg-type]
-            continue
-        target = (parser.add_argument_group(entry.title) if isinstance(entry, Group)
-                  else parser.add_mutually_exclusive_group())
-        for arg in entry.args:
-            target.add_argument(*arg.flags, **arg.kwargs)  # type: ignore[arg-type]
+            parser.add_argument(*entry.flags, **entry.kwargs)
+        elif isinstance(entry, Group):
+            _add(parser.add_argument_group(entry.title), entry.args)
+        else:
+            _add(parser.add_mutually_exclusive_group(), entry.args)

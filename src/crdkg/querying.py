@@ -51,13 +51,13 @@ def instance_test_for(engine: Engine):  # type: ignore[no-untyped-def]
     """A function that tells whether an IRI is an instance of a class (any typed resource
     for None), by the stored query ``is-instance`` on ``engine``: an index lookup, where
     ``find-resource`` compares every label."""
-    query = load_catalogue()[INSTANCE_QUERY]
+    catalogue = load_catalogue()
 
     def is_instance(iri: str, cls: str | None) -> bool:
         bindings = {"resource": ox.NamedNode(iri)}
         if cls is not None:
             bindings["class"] = ox.NamedNode(cls)
-        return bool(engine.query(query.text, bindings=bindings).boolean)
+        return bool(engine.query(catalogue[INSTANCE_QUERY].text, bindings=bindings).boolean)
 
     return is_instance
 

@@ -141,8 +141,8 @@ _UPDATES = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE"
 def _form_word(text: str) -> str | None:
     """The first keyword of ``text`` that names a query form or an update operation."""
     for tok in tokens(text):
-        if tok.kind == "word" and (tok.text.upper() in _FORMS or tok.text.upper() in _UPDATES):
-            return tok.text.upper()
+        if tok.kind == "word" and ((word := tok.text.upper()) in _FORMS or word in _UPDATES):
+            return word
     return None
 
 
