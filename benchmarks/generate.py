@@ -40,7 +40,7 @@ def block(j: int, broken_every: int = 0) -> tuple[str, int]:
                    f'crd:divisionCode "{written}" ; geo:sfWithin id:division\\/{prov}0000 ; '
                    f'prov:wasDerivedFrom id:source\\/gbt-2260 .\n')
     out.append(f'b:p{j} a crd:Passage ; rdfs:label "Passage {j}"@en , "段落{j}"@zh ; '
-               f'crd:quote "Support will be given to the counties of block {j}." ; '
+               f'crd:quote "Support will be given to the counties of block {j}."@en ; '
                f'dcterms:isPartOf id:document\\/keywords-coordinated-regional-development ; '
                f'crd:paragraphNumber {j % 50 + 1} ; crd:sentenceNumber {j % 7 + 1} .\n')
     out.append(f'b:t{j} a crd:Task ; rdfs:label "Task {j}"@en , "任务{j}"@zh ; '

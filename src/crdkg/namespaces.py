@@ -59,6 +59,8 @@ PREFIXES = {
     "category": CRDID + "area-category/",
     "group": CRDID + "population-group/",
     "scheme": CRDID + "scheme/",
+    "listing": CRDID + "plan-listing/",
+    "plancat": CRDID + "plan-category/",
     "dcat": "http://www.w3.org/ns/dcat#",
     "dcterms": "http://purl.org/dc/terms/",
     "geo": "http://www.opengis.net/ont/geosparql#",
