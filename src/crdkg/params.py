@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .errors import ParameterError, QueryError
-from .namespaces import PREFIXES, XSD
+from .namespaces import CRD, PREFIXES, XSD
 from .records import Record
 from .sparqltext import is_variable_name
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     #: whether an IRI is an instance of a class (of any class for None)
     InstanceTest = Callable[[str, str | None], bool]
 
-__all__ = ["Parameter", "Candidate", "parse_parameter", "coerce", "expand_iri"]
+__all__ = ["Parameter", "Candidate", "parse_parameter", "coerce", "expand_iri", "nearest"]
 
 TYPES = ("iri", "string", "langstring", "integer", "year", "date", "enum")
 _DESCRIBE = {
@@ -61,8 +61,12 @@ class Candidate(Record):
     __slots__ = ("iri", "key", "label_en", "label_zh")
 
     def describe(self) -> str:
+        from .namespaces import split_iri
+
+        split = split_iri(self.iri)
+        name = f"{split[0]}:{split[1]}" if split else self.key
         labels = ", ".join(x for x in (self.label_en, self.label_zh) if x)
-        return f"{self.key} ({labels})" if labels else self.key
+        return f"{name} ({labels})" if labels else name
 
 
 
@@ -189,6 +193,9 @@ def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None,
         if is_instance is not None and is_instance(iri, param.cls):
             return node  # an IRI names its resource; labels need not be searched
     elif not (param.cls or param.lookup) or resolver is None:
+        name = raw.strip()
+        if name[:1].isalpha() and name.isascii() and all(c.isalnum() or c in "_-" for c in name):
+            return ox.NamedNode(CRD + name)  # a bare name is a term of the crdkg ontology: class=ProvincialDivision
         raise _wrong(param, raw)
     text = raw.strip() if iri is None else iri
     found = {c.iri: c for c in resolver(text, param.cls)}
@@ -197,14 +204,38 @@ def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None,
     cls_name = param.cls.rsplit("#", 1)[-1] if param.cls else "resource"
     if not found:
         everything = resolver(None, param.cls) if param.cls else []
-        listed = "; ".join(c.describe() for c in everything[:60])
-        more = f"; and {len(everything) - 60} more" if len(everything) > 60 else ""
         if not everything:
             raise ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; "
                                  "give an IRI, a prefixed name, a local name, a code or a label")
-        raise ParameterError(
-            f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}. "
-            f"Accepted values (IRI, local name, code or label in English or Chinese): {listed}{more}")
+        near = nearest(raw, everything)
+        if near:
+            hint = f"did you mean {'; '.join(c.describe() for c in near)}?"
+        elif len(everything) <= 12:
+            hint = f"the {cls_name} values are {'; '.join(c.describe() for c in everything)}"
+        else:
+            hint = f"none is close; 'crdkg query list-resources --param class={cls_name}' lists all {len(everything)}"
+        raise ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; {hint}")
     listed = "; ".join(c.describe() for c in found.values())
     raise ParameterError(
-        f"parameter {param.name!r}: {raw[:80]!r} is ambiguous: it matches {listed}. Give the local name or the IRI.")
+        f"parameter {param.name!r}: {raw[:80]!r} is ambiguous: it matches {listed}. Give the prefixed name or the IRI.")
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def nearest(raw: str, candidates: Sequence[Candidate], n: int = 5) -> list[Candidate]:
+    """The few candidates whose local name or label is nearest to ``raw`` (case and
+    punctuation folded), best first: the "did you mean" of an unknown value."""
+    import difflib  # only on this error path
+
+    target = _fold(raw)
+    scored = []
+    for c in candidates:
+        names = [_fold(x) for x in (c.key, c.label_en, c.label_zh) if x]
+        best = max((difflib.SequenceMatcher(None, target, x).ratio() for x in names), default=0.0)
+        if target and any(target in x or x in target for x in names if x):
+            best = max(best, 0.8)
+        if best >= 0.6:
+            scored.append((-best, c.iri, c))
+    return [c for _, _, c in sorted(scored)[:n]]
