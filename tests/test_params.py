@@ -130,7 +130,7 @@ def test_ambiguous_value_lists_the_candidates():
     def resolver(text, cls):
         return [Candidate("https://w3id.org/crdkg/id/a", "a", "A", ""), Candidate("https://w3id.org/crdkg/id/b", "b", "B", "")]
 
-    with pytest.raises(ParameterError, match="ambiguous: it matches a \\(A\\); b \\(B\\)"):
+    with pytest.raises(ParameterError, match="ambiguous: it matches crdid:a \\(A\\); crdid:b \\(B\\)"):
         coerce(param, "x", resolver=resolver)
 
 
@@ -174,7 +174,8 @@ def test_missing_and_unknown_parameters(engine):
 def test_cli_parameter_errors_exit_2_without_traceback():
     for args, needle in [
         (["query", "divisions-in-region"], "needs parameter 'region'"),
-        (["query", "divisions-in-region", "-p", "region=Atlantis"], "Accepted values"),
+        (["query", "divisions-in-region", "-p", "region=Atlantis"], "the MacroRegion values are region:central"),
+        (["query", "divisions-in-region", "-p", "region=Wset"], "did you mean region:west (Western region, 西部地区)?"),
         (["query", "divisions-in-region", "-p", "region=west", "-p", "x=1"], "has no parameter 'x'"),
         (["query", "no-such-query"], "no stored query named 'no-such-query'"),
         (["query", "macro-regions", "--lang", "fr"], "invalid choice"),
@@ -192,3 +193,50 @@ def test_cli_non_utf8_value_exits_2():
                           capture_output=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 2
     assert b"not valid UTF-8" in proc.stderr and b"Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("四川", "division/510000"), ("内蒙古", "division/150000"), ("西藏", "division/540000"), ("香港", "division/810000"),
+    ("Sichuan Province", "division/510000"), ("sichuan province", "division/510000"),
+    ("Guangxi Autonomous Region", "division/450000"), ("Beijing Municipality", "division/110000"),
+    ("Hong Kong SAR", "division/810000"), ("Macao Special Administrative Region", "division/820000"),
+])
+def test_divisions_by_the_names_people_type(engine, value, expected):
+    bound = bind_parameters(CATALOGUE["division-profile"], {"division": value}, engine)["division"]
+    assert bound == ox.NamedNode("https://w3id.org/crdkg/id/" + expected)
+
+
+@pytest.mark.parametrize("value", ["Xiongan", "xiong'an new area", "XIONG’AN NEW AREA", "雄安新区"])
+def test_areas_by_names_with_case_and_punctuation_folded(engine, value):
+    bound = bind_parameters(CATALOGUE["area-members"], {"area": value}, engine)["area"]
+    assert bound == ox.NamedNode("https://w3id.org/crdkg/id/area/xiongan-new-area")
+
+
+def test_class_names_without_a_prefix(engine):
+    rows = run_stored(CATALOGUE["list-resources"], engine, {"class": "MacroRegion"}).values()
+    assert [r["key"] for r in rows] == ["central", "east", "northeast", "west"]
+
+
+def test_unknown_value_answers_with_the_nearest_matches(engine):
+    with pytest.raises(ParameterError) as err:
+        run_stored(CATALOGUE["division-profile"], engine, {"division": "Sichaun"})
+    message = str(err.value)
+    assert "did you mean division:510000 (Sichuan, 四川省)" in message
+    assert message.count(";") < 6, "a few nearest matches, not a list of all 34"
+    with pytest.raises(ParameterError, match="did you mean area:guangdong-hong-kong-macao-greater-bay-area"):
+        run_stored(CATALOGUE["area-members"], engine, {"area": "Greater Bay"})
+
+
+def test_unknown_value_of_a_small_class_lists_every_value(engine):
+    with pytest.raises(ParameterError) as err:
+        run_stored(CATALOGUE["divisions-in-region"], engine, {"region": "Atlantis"})
+    for prefixed in ("region:central", "region:east", "region:west", "region:northeast"):
+        assert prefixed in str(err.value)
+
+
+def test_ambiguous_value_lists_candidates_that_differ(engine):
+    with pytest.raises(ParameterError) as err:
+        run_stored(CATALOGUE["area-members"], engine, {"area": "yangtze-river-delta"})
+    message = str(err.value)
+    assert "area:yangtze-river-delta (Yangtze River Delta, 长三角)" in message
+    assert "cluster:yangtze-river-delta (Yangtze River Delta city cluster, 长江三角洲城市群)" in message
