@@ -525,3 +525,18 @@ def test_every_stored_query_has_an_expected_result_test():
     text = open(__file__, encoding="utf-8").read()
     for name in NAMES:
         assert f'"{name}"' in text, f"no expected results for {name}"
+
+
+def test_the_readme_lists_every_stored_query_as_the_files_say():
+    """The README's table is the one `crdkg queries --format markdown` prints."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    printed = subprocess.run([sys.executable, "-m", "crdkg", "queries", "--format", "markdown"], capture_output=True,
+                             text=True, check=True, cwd=root, timeout=60).stdout.strip().splitlines()
+    readme = (root / "README.md").read_text(encoding="utf-8").splitlines()
+    start = readme.index(printed[0])
+    assert readme[start:start + len(printed)] == printed
+    assert len(printed) == len(NAMES) + 2
