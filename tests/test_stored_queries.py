@@ -333,6 +333,10 @@ def test_search(engine):
     assert run("search", engine, text="yangtze", lang="zh").rows == ()
     english = {r[0] for r in rows(run("search", engine, text="YANGTZE", lang="en"), "resource")}
     assert "area/yangtze-economic-belt" in english
+    for text in ("大湾区", "Greater Bay Area"):
+        found = {r[0] for r in rows(run("search", engine, text=text), "resource")}
+        assert "area/guangdong-hong-kong-macao-greater-bay-area" in found
+        assert "city-cluster/pearl-river-delta" not in found
 
 
 def test_mechanisms(engine):
