@@ -11,7 +11,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .errors import ParameterError, QueryError
-from .namespaces import CRD, PREFIXES, XSD
+from .namespaces import CRD, PREFIXES, XSD, split_iri
 from .records import Record
 from .sparqltext import is_variable_name
 
@@ -61,8 +61,6 @@ class Candidate(Record):
     __slots__ = ("iri", "key", "label_en", "label_zh")
 
     def describe(self) -> str:
-        from .namespaces import split_iri
-
         split = split_iri(self.iri)
         name = f"{split[0]}:{split[1]}" if split else self.key
         labels = ", ".join(x for x in (self.label_en, self.label_zh) if x)
