@@ -78,6 +78,9 @@ ARGUMENTS = {
         Arg("-p", "--param", action="append", type=_param, default=[], metavar="NAME=VALUE",
             help="a parameter of the stored query (repeatable)"),
         Arg("--lang", choices=("en", "zh"), help="label language, for queries with a 'lang' parameter"),
+        Arg("--allow-service", action="store_true",
+            help="let an ad hoc query on the embedded graph call remote endpoints (SERVICE); "
+                 "without it such a query is refused and nothing reaches the network"),
         Arg("--format", default="table",
             choices=("table", "csv", "tsv", "json", "xml", "markdown", "turtle", "ntriples", "jsonld")),
         ENGINE_OPTIONS,
@@ -88,6 +91,9 @@ ARGUMENTS = {
         Arg("--with-data", action="store_true", help="merge in the shipped data too"),
         Arg("--shapes", action="append", default=[], metavar="FILE",
             help="a shapes file of your own, used with the shipped shapes (repeatable)"),
+        Arg("--shapes-only", action="store_true",
+            help="validate FILEs against the --shapes files alone, as any SHACL validator does: "
+                 "no shipped ontology, shapes or quality checks"),
         Arg("--inference", choices=("none", "rdfs", "owlrl"), default="none",
             help="inference before validation (default: none, the fastest; the shapes "
                  "follow rdfs:subClassOf in the ontology without it)"),
@@ -195,6 +201,8 @@ def cmd_query(args: Namespace) -> int:
                 raise QueryError(f"{args.file}: cannot read the query: {err}") from None
         else:
             text = args.query
+        if args.allow_service:
+            engine.allow_service = True
         result = engine.query(text)
     sys.stdout.write(write_result(result, args.format))
     return EXIT_OK
@@ -206,7 +214,7 @@ def cmd_validate(args: Namespace) -> int:
 
     report = validate(files=args.files, with_data=args.with_data, inference=args.inference,
                       shapes=not args.no_shapes, checks=not args.no_checks, extra_shapes=args.shapes,
-                      engine=args.engine)
+                      engine=args.engine, shapes_only=args.shapes_only)
     sys.stdout.write(render(report, args.format))
     return report.exit_code(fail_on=args.fail_on)
 

@@ -22,6 +22,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     import rdflib
 
+    from .aswritten import Encoder
+
     PathText = str | PathLike[str]
 
 __all__ = ["KnowledgeGraph", "load_graph", "rdf_format"]
@@ -60,9 +62,11 @@ class KnowledgeGraph:
     """The parsed graph: a pyoxigraph store with one named graph per part, and the files
     each part was read from (paths as text)."""
 
-    def __init__(self, store: ox.Store, files: dict[str, list[str]]) -> None:
+    def __init__(self, store: ox.Store, files: dict[str, list[str]], *, encoded: int = 0) -> None:
         self.store = store
         self.files = files
+        #: how many literals the store holds encoded as written (:mod:`crdkg.aswritten`)
+        self.encoded = encoded
         self._rdflib: dict[tuple[str, ...], rdflib.Graph] = {}
 
     def __repr__(self) -> str:
@@ -81,8 +85,15 @@ class KnowledgeGraph:
         return self.graph_names(wanted)
 
     def quads(self, parts: Iterable[str] | None = None) -> Iterator[ox.Quad]:
+        """The quads of ``parts``, literals as written."""
         for g in self.graph_names(parts):
-            yield from self.store.quads_for_pattern(None, None, None, g)
+            if self.encoded:
+                from .aswritten import is_encoded, original
+
+                for q in self.store.quads_for_pattern(None, None, None, g):
+                    yield ox.Quad(q.subject, q.predicate, original(q.object), g) if is_encoded(q.object) else q
+            else:
+                yield from self.store.quads_for_pattern(None, None, None, g)
 
     def count(self, parts: Iterable[str] | None = None) -> int:
         return sum(1 for _ in self.quads(parts))
@@ -101,7 +112,7 @@ def _parse_error(path: str, err: SyntaxError) -> InputError:
     return InputError(message, path=path, line=err.lineno, column=err.offset)
 
 
-def _load_file(store: ox.Store, path: str, part: str, *, bulk: bool = False) -> None:
+def _load_file(store: ox.Store, path: str, part: str, *, bulk: bool = False, encoder: Encoder | None = None) -> None:
     fmt = rdf_format(path)
     try:
         with open(path, "rb") as fh:
@@ -114,7 +125,9 @@ def _load_file(store: ox.Store, path: str, part: str, *, bulk: bool = False) -> 
     base = None if part in GRAPHS else _file_iri(path)
     graph = _graph_node(part)
     try:
-        if bulk and fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        if encoder is not None:
+            store.extend(encoder.quads(ox.parse(data, format=fmt, base_iri=base), graph))
+        elif bulk and fmt not in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             store.bulk_load(data, format=fmt, base_iri=base, to_graph=graph)
         elif fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             # every quad of a dataset file goes into the part's graph
@@ -137,7 +150,7 @@ def _file_iri(path: str) -> str:
 def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
                extra: Sequence[PathText] = (),
                files: Mapping[str, Sequence[PathText]] | None = None,
-               cache: bool | None = None) -> KnowledgeGraph:
+               cache: bool | None = None, as_written: bool = False) -> KnowledgeGraph:
     """Parse the shipped ``parts`` (ontology, shapes, data) and any ``extra`` files.
 
     ``extra`` files go into the named graph ``input``. ``files`` replaces the shipped
@@ -148,6 +161,9 @@ def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
     store in the cache folder and opened from there afterwards; the cache is keyed on the
     files' contents, so it is never stale. ``cache=False`` (or ``CRDKG_NO_CACHE=1``) turns
     it off, ``cache=True`` forces it.
+
+    ``as_written=True`` (validation) keeps every literal as the file writes it (see
+    :mod:`crdkg.aswritten`); such a graph is never cached.
     """
     chosen: dict[str, list[str]] = {}
     for part in parts:
@@ -158,6 +174,15 @@ def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
     for paths in chosen.values():
         for path in paths:
             rdf_format(path)  # an unknown extension fails before any work
+    if as_written:
+        from .aswritten import Encoder
+
+        encoder = Encoder()
+        store = ox.Store()
+        for part, paths in chosen.items():
+            for path in paths:
+                _load_file(store, path, part, encoder=encoder)
+        return KnowledgeGraph(store=store, files=chosen, encoded=encoder.encoded)
     if extra or cache:  # the shipped graph alone parses faster than a store opens
         from .cache import cached_store, wanted
 
@@ -190,7 +215,8 @@ def to_rdflib_term(term):  # type: ignore[no-untyped-def]
         dt = term.datatype.value
         if dt == _XSD_STRING:
             return rdflib.Literal(term.value)
-        return rdflib.Literal(term.value, datatype=rdflib.URIRef(dt))
+        # as written: rdflib would otherwise rewrite "1"^^xsd:boolean as "true", "01" as "1"
+        return rdflib.Literal(term.value, datatype=rdflib.URIRef(dt), normalize=False)
     raise TypeError(f"unsupported term {term!r}")
 
 

@@ -13,6 +13,9 @@ CRDID = BASE + "id/"
 ONTOLOGY_IRI = BASE + "ontology"
 SHAPES_IRI = BASE + "shapes"
 DATASET_IRI = BASE + "dataset"
+#: Datatypes that keep a literal as written where the store would rewrite it (crdkg.aswritten);
+#: they exist only inside crdkg's own validation store, never in output.
+AS_WRITTEN = BASE + "as-written/xsd#"
 
 #: Named graphs of the parts of the graph, as loaded into a triple store.
 GRAPHS = {

@@ -171,9 +171,47 @@ def refuse_update(text: str) -> None:
         raise _update_error(word)  # type: ignore[arg-type]
 
 
+def calls_service(text: str) -> bool:
+    """True when ``text`` has a ``SERVICE`` clause (a call to a remote endpoint)."""
+    if "service" not in text.lower():
+        return False
+    try:
+        return any(t.kind == "word" and t.text.upper() == "SERVICE" for t in tokens(text))
+    except QueryError:
+        return True  # not lexed: the word may be in it; refuse rather than guess
+
+
+def refuse_service(text: str, *, where: str) -> None:
+    """Raise :class:`QueryError` if ``text`` calls a remote service: crdkg reaches the
+    network only where the user asks for it (``where`` says what holds the query)."""
+    if calls_service(text):
+        raise QueryError(f"{where} has a SERVICE clause, which would send a request over the network; "
+                         "crdkg's embedded engine and its validation reach no network"
+                         " (crdkg query --allow-service allows it for an ad hoc query)")
+
+
 def variables(text: str) -> set[str]:
     """The names of the variables that the query mentions (without ``?``)."""
     return {t.text[1:] for t in tokens(text) if t.kind == "var"}
+
+
+def _projected_by_subqueries(toks: list[Token]) -> set[str]:
+    """The variables that a SELECT inside braces (a subquery) returns by name."""
+    out: set[str] = set()
+    braces, reading = 0, False
+    for tok in toks:
+        if tok.text == "{":
+            braces += 1
+            reading = False
+        elif tok.text == "}":
+            braces -= 1
+        elif tok.kind == "word" and tok.text.upper() == "SELECT":
+            reading = braces > 0
+        elif tok.kind == "word" and tok.text.upper() in ("WHERE", "FROM"):
+            reading = False
+        elif reading and tok.kind == "var":
+            out.add(tok.text[1:])
+    return out
 
 
 def term_to_sparql(term: ox.NamedNode | ox.Literal) -> str:
@@ -191,7 +229,7 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> 
     can never change the query's structure.
 
     A projected variable stays in the results as ``(term AS ?var)``; ``BOUND(?var)`` becomes
-    ``true``; in GROUP BY and ORDER BY the term is bracketed. A variable that the query assigns
+    ``(true)``; in GROUP BY and ORDER BY the term is bracketed. A variable that the query assigns
     (``AS ?var``) or gives values (``VALUES``) cannot be bound: that is a :class:`QueryError`.
     """
     if not bindings:
@@ -202,6 +240,7 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> 
             raise QueryError(f"invalid variable name {name!r}")
         terms[name] = term_to_sparql(term)
     toks = list(tokens(text))
+    inner = _projected_by_subqueries(toks) & set(terms)
     out: list[str] = []
     last = 0
     paren = 0
@@ -228,7 +267,7 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> 
                 values_depth = braces
             elif (word == "BOUND" and i + 3 < len(toks) and toks[i + 1].text == "("
                   and toks[i + 2].kind == "var" and toks[i + 2].text[1:] in terms and toks[i + 3].text == ")"):
-                out += [text[last:tok.start], "true"]
+                out += [text[last:tok.start], "(true)"]  # bracketed: "FILTER true" does not parse
                 last = toks[i + 3].start + 1
                 skip_to = i + 3
                 continue
@@ -254,7 +293,8 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> 
                 raise QueryError(f"?{name} is given values in the query (VALUES), so it cannot be bound")
             term = terms[name]
             if projection_at is not None and paren == projection_at:
-                replacement = f"({term} AS ?{name})"
+                # the outer SELECT keeps a variable that a subquery returns (bound there)
+                replacement = f"?{name}" if braces == 0 and name in inner else f"({term} AS ?{name})"
             elif clause is not None and paren == 0:
                 replacement = f"({term})"
             else:

@@ -86,6 +86,9 @@ class Engine(ABC):
     """Runs SPARQL query text with variables bound to RDF terms."""
 
     name: str = "engine"
+    #: whether a query may call remote endpoints (SERVICE); embedded engines refuse it unless
+    #: this is set, so that nothing reaches the network unasked
+    allow_service: bool = False
 
     @abstractmethod
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:

@@ -28,6 +28,8 @@ class OxigraphEngine(Engine):
         # pyoxigraph's own substitution (SEP-0007) refuses variables that are not projected
         # and ASK and CONSTRUCT queries, so values are substituted as terms, as on an endpoint.
         text = sparqltext.substitute(text, dict(bindings or {}))
+        if not self.allow_service:
+            sparqltext.refuse_service(text, where="the query")
         try:
             result = self.graph.store.query(text, default_graph=self._default)
         except SyntaxError as err:

@@ -29,6 +29,8 @@ class RdflibEngine(Engine):
         from pyparsing import ParseException
 
         form = sparqltext.query_form(text)
+        if not self.allow_service:
+            sparqltext.refuse_service(text, where="the query")
         init = {rdflib.Variable(k): to_rdflib_term(v) for k, v in (bindings or {}).items()}
         try:
             result = self._rdf.query(text, initBindings=init)

@@ -22,15 +22,20 @@ ENGINES = ("sparql", "pyshacl")
 
 def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, inference: str = "none",
              shapes: bool = True, checks: bool = True, extra_shapes: Sequence[Path | str] = (),
-             with_ontology: bool = True, engine: str = "sparql") -> ValidationReport:
+             with_ontology: bool = True, engine: str = "sparql", shapes_only: bool = False) -> ValidationReport:
     """Validate the shipped graph (no ``files``), or ``files`` together with the shipped
     ontology (and the shipped data too with ``with_data``). ``extra_shapes`` are shapes
     files added to the shipped shapes; ``with_ontology=False`` validates ``files`` alone
     (for an ontology of one's own). ``engine`` is ``sparql`` or ``pyshacl`` (see the module
     documentation); with ``inference`` other than ``none``, shapes run in pySHACL.
 
-    Every file is parsed once; a file that does not parse raises
-    :class:`~crdkg.errors.InputError` with its file and line.
+    ``shapes_only=True`` validates ``files`` against ``extra_shapes`` alone, as any SHACL
+    validator does: no shipped ontology, shapes or quality checks. A file given both as
+    data and as shapes is read once and is both (as in the W3C SHACL test suite).
+
+    Every file is parsed once, literals kept as written; a file that does not parse raises
+    :class:`~crdkg.errors.InputError` with its file and line. Validation reaches no network:
+    a shape with a ``SERVICE`` clause is refused.
     """
     from ..errors import CrdkgError, InputError
     from ..graph import load_graph
@@ -41,73 +46,57 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
         raise CrdkgError(f"unknown validation engine {engine!r} (choose from {', '.join(ENGINES)})")
     paths = [Path(f) for f in files]
     shape_paths = [Path(f) for f in extra_shapes]
+    if shapes_only:
+        if not paths or not shape_paths:
+            raise CrdkgError("--shapes-only validates data files against shapes files: give both "
+                             "(crdkg validate DATA ... --shapes SHAPES ... --shapes-only)")
+        if with_data:
+            raise CrdkgError("--shapes-only validates your files alone; it does not take --with-data")
+        with_ontology, checks = False, False
     for p in [*paths, *shape_paths]:
         if not p.is_file():
             raise CrdkgError(f"{p}: no such file")
-    parts = (["ontology"] if with_ontology else []) + ["shapes"] + (["data"] if with_data or not paths else [])
-    if shape_paths:
-        parts.append("user-shapes")
-    # in memory, not from the on-disk cache: its store answers the many joins several times slower
-    graph = load_graph(parts=parts, extra=paths, files={"user-shapes": shape_paths}, cache=False)
-    if shape_paths:
-        sh = "http://www.w3.org/ns/shacl#"
-        has_shapes = graph.store.query(
-            f"ASK {{ GRAPH ?g {{ ?s a ?t FILTER(?t IN (<{sh}NodeShape>, <{sh}PropertyShape>)) }} }}",
-            named_graphs=graph.graph_names(["user-shapes"]))
-        if not has_shapes:
-            raise InputError("not a shapes file: it holds no sh:NodeShape or sh:PropertyShape",
-                             path=", ".join(str(p) for p in shape_paths))
+    both = [p for p in dict.fromkeys(paths) if p in shape_paths]
+    data_only = [p for p in dict.fromkeys(paths) if p not in both]
+    shapes_alone = [p for p in dict.fromkeys(shape_paths) if p not in both]
+    parts = ["ontology"] if with_ontology else []
+    if not shapes_only:
+        parts.append("shapes")
+    if with_data or not paths:
+        parts.append("data")
+    chosen: dict[str, list[Path]] = {"input": data_only, "both": both, "user-shapes": shapes_alone}
+    parts += [p for p, f in chosen.items() if f]
+    graph = load_graph(parts=parts, files={k: v for k, v in chosen.items() if v}, cache=False, as_written=True)
+    shape_parts = [p for p in graph.parts if p in ("shapes", "user-shapes", "both")]
+    data_parts = [p for p in graph.parts if p not in ("shapes", "user-shapes")]
+    if shape_paths and not _uses_shacl(graph, [p for p in shape_parts if p != "shapes"]):
+        raise InputError("not a shapes file: it uses no term of the SHACL vocabulary",
+                         path=", ".join(str(p) for p in shape_paths))
     results: list[Result] = []
     if checks:  # on the pyoxigraph store, before pySHACL (if a shape needs it) frees it
         from .checks import run_checks
 
-        results += run_checks(graph)
+        results += run_checks(graph, data_parts)
+    routes: dict[str, list[str]] = {}
+    fallback: dict[str, str] = {}
     if shapes:
-        results += _run_shapes(graph, inference=inference, engine=engine)
+        from .routing import run_shapes
+
+        results += run_shapes(graph, shape_parts=shape_parts, data_parts=data_parts, inference=inference,
+                              engine=engine, routes=routes, fallback=fallback)
     if results:
         from .locate import Locator
 
         results = Locator(graph.files).locate_all(results)
-    validated = [str(p) for part in graph.files if "shapes" not in part for p in graph.files[part]]
-    return ValidationReport(results=sorted(results, key=Result.sort_key), files=validated, inference=inference)
+    validated = [str(p) for part in data_parts for p in graph.files[part]]
+    return ValidationReport(results=sorted(results, key=Result.sort_key), files=validated, inference=inference,
+                            routes=routes, fallback=fallback)
 
 
-def _run_shapes(graph, *, inference: str, engine: str) -> list[Result]:  # type: ignore[no-untyped-def]
-    """The shapes' results, from the compiled SPARQL and/or pySHACL. Frees the store of
-    ``graph`` (this module's own) before pySHACL needs memory."""
-    from ..errors import InputError
-
-    shape_parts = [p for p in graph.parts if "shapes" in p]
-    data_parts = [p for p in graph.parts if "shapes" not in p]
-    named = ", ".join(str(p) for part in shape_parts for p in graph.files[part])
-    results: list[Result] = []
-    use_shapes = None
-    if engine == "sparql" and inference == "none":
-        from .compiled import ShapeError, ShapesGraph, compile_shapes, run_plan
-
-        default = graph.graph_names(data_parts)
-        store = graph.store
-
-        def run(query: str):  # type: ignore[no-untyped-def]
-            try:
-                return store.query(query, default_graph=default)
-            except (SyntaxError, OSError, RuntimeError) as err:
-                raise InputError(f"invalid shapes ({named}): a SPARQL query of a shape failed: {err}") from None
-
-        shapes_graph = ShapesGraph(graph.quads(shape_parts))
-        try:
-            plan = compile_shapes(shapes_graph, run)
-            if not plan.everything_to_pyshacl:
-                results = run_plan(plan, shapes_graph, run)
-        except ShapeError as err:
-            raise InputError(f"invalid shapes ({named}): {err}") from None
-        if not plan.everything_to_pyshacl:
-            if not plan.fallback:
-                return results
-            use_shapes = [s.value for s in plan.fallback]
-    from .shacl import run_shapes
-
-    data = graph.rdflib_graph(data_parts)
-    shapes_rdflib = graph.rdflib_graph(shape_parts)
-    graph.store = None  # this function's own graph: free the store before pySHACL grows
-    return results + run_shapes(data, shapes_rdflib, inference=inference, names=named, use_shapes=use_shapes)
+def _uses_shacl(graph, parts: list[str]) -> bool:  # type: ignore[no-untyped-def]
+    """True when the files of ``parts`` use a term of the SHACL namespace (as predicate or type)."""
+    sh = "http://www.w3.org/ns/shacl#"
+    return bool(graph.store.query(
+        f"ASK {{ {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), \"{sh}\")) }} UNION "
+        f"{{ ?s a ?t FILTER(STRSTARTS(STR(?t), \"{sh}\")) }} }}",
+        default_graph=graph.graph_names(parts)))

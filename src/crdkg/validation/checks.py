@@ -24,8 +24,11 @@ def _severity(header: dict | None) -> str:
     return value if value in SEVERITIES else "violation"
 
 
-def run_checks(graph: KnowledgeGraph, folder: Path | None = None) -> list[Result]:
-    default = graph.graph_names([p for p in graph.parts if "shapes" not in p])
+def run_checks(graph: KnowledgeGraph, parts: list[str] | None = None, folder: Path | None = None) -> list[Result]:
+    """The checks' results over the data ``parts`` (default: every part but the shapes)."""
+    from ..aswritten import original
+
+    default = graph.graph_names(parts if parts is not None else [p for p in graph.parts if "shapes" not in p])
     results = []
     for path in check_files(folder):
         check = parse_query_file(path)
@@ -35,7 +38,7 @@ def run_checks(graph: KnowledgeGraph, folder: Path | None = None) -> list[Result
         assert isinstance(solutions, ox.QuerySolutions)
         names = [v.value for v in solutions.variables]
         for sol in solutions:
-            row = {n: sol[n] for n in names}
+            row = {n: original(sol[n]) for n in names}
 
             def text(key: str, row: dict = row) -> str | None:
                 term = row.get(key)
@@ -46,5 +49,7 @@ def run_checks(graph: KnowledgeGraph, folder: Path | None = None) -> list[Result
                 message += f" (also {text('other')})"
             results.append(Result(severity=severity, focus=text("focus") or "", path=text("path"),
                                   value=text("value"), message=message, source=CHECK_NAMESPACE + name,
-                                  kind="check", focus_term=row.get("focus"), value_term=row.get("value")))
+                                  kind="check", focus_term=row.get("focus"), value_term=row.get("value"),
+                                  source_term=ox.NamedNode(CHECK_NAMESPACE + name),
+                                  path_term=row.get("path") if isinstance(row.get("path"), ox.NamedNode) else None))
     return results

@@ -8,7 +8,7 @@ import os
 from collections import defaultdict
 
 from ..results import escape, quoteattr
-from .model import Result, ValidationReport
+from .model import SEVERITIES, Result, ValidationReport, severity_rank
 
 FORMATS = ("text", "json", "turtle", "junit", "github")
 
@@ -42,9 +42,11 @@ def _relative(path: str) -> str:
 
 
 def _summary(report: ValidationReport) -> str:
-    v, w, i = (report.count(s) for s in ("violation", "warning", "info"))
+    v, w, i = (report.count(s) for s in SEVERITIES)
     state = "Conforms" if report.conforms() else "Does not conform"
-    return f"{state}: {v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)}, {i} info"
+    other = len(report.results) - v - w - i
+    extra = f", {other} of other severities" if other else ""
+    return f"{state}: {v} violation{'s' * (v != 1)}, {w} warning{'s' * (w != 1)}, {i} info{extra}"
 
 
 def render_text(report: ValidationReport) -> str:
@@ -57,7 +59,8 @@ def render_text(report: ValidationReport) -> str:
         where = _where(first)
         out.append(f"{_short(focus)}" + (f"  ({where})" if where else ""))
         for r in results:
-            out.append(f"  {r.severity.upper()}: {r.message}")
+            label = r.severity.upper() if r.severity in SEVERITIES else _short(r.severity)
+            out.append(f"  {label}: {r.message}")
             details = []
             if r.path:
                 details.append(f"path {_short(r.path)}")
@@ -79,6 +82,8 @@ def render_json(report: ValidationReport) -> str:
         "warnings": report.count("warning"),
         "infos": report.count("info"),
         "inference": report.inference,
+        "routes": report.routes,
+        "fallback": report.fallback,
         "files": [_relative(f) for f in report.files],
         "results": [
             {"severity": r.severity, "focusNode": r.focus, "resultPath": r.path, "value": r.value,
@@ -92,35 +97,43 @@ def render_json(report: ValidationReport) -> str:
 
 
 def render_turtle(report: ValidationReport) -> str:
-    """The standard SHACL validation report (sh:ValidationReport), checks included as results
-    whose sh:sourceShape is the check's IRI."""
+    """The standard SHACL validation report (sh:ValidationReport): ``sh:conforms`` true only
+    when there are no results at all (SHACL 3.6.1, whatever ``--fail-on`` says), complex
+    result paths as path structures, source shapes as they are in the shapes graph (a blank
+    node stays one); checks are results whose sh:sourceShape is the check's IRI."""
     import pyoxigraph as ox
 
-    SH = "http://www.w3.org/ns/shacl#"
-    triples = []
+    from ..namespaces import RDF, SH, XSD
+    from .model import path_triples, severity_iri
+
+    triples: list[ox.Triple] = []
     root = ox.BlankNode("report")
 
     def add(s, p, o):  # type: ignore[no-untyped-def]
         triples.append(ox.Triple(s, ox.NamedNode(p), o))
 
     def node(text: str):  # type: ignore[no-untyped-def]
+        if text.startswith("_:"):
+            return ox.BlankNode(text[2:])
         try:
             return ox.NamedNode(text)
         except ValueError:
             return ox.Literal(text)
 
-    add(root, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(SH + "ValidationReport"))
-    add(root, SH + "conforms", ox.Literal("true" if report.conforms() else "false",
-                                          datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")))
+    add(root, RDF + "type", ox.NamedNode(SH + "ValidationReport"))
+    add(root, SH + "conforms", ox.Literal("true" if report.shacl_conforms else "false",
+                                          datatype=ox.NamedNode(XSD + "boolean")))
     for i, r in enumerate(report.results, 1):
         res = ox.BlankNode(f"r{i}")
         add(root, SH + "result", res)
-        add(res, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(SH + "ValidationResult"))
-        add(res, SH + "resultSeverity", ox.NamedNode(SH + r.severity.capitalize()))
+        add(res, RDF + "type", ox.NamedNode(SH + "ValidationResult"))
+        add(res, SH + "resultSeverity", ox.NamedNode(severity_iri(r.severity)))
         add(res, SH + "focusNode", r.focus_term if r.focus_term is not None else node(r.focus))
         add(res, SH + "resultMessage", ox.Literal(r.message, language="en"))
-        add(res, SH + "sourceShape", node(r.source))
-        if r.path and not r.path.startswith(("^", "(")):
+        add(res, SH + "sourceShape", r.source_term if r.source_term is not None else node(r.source))
+        if r.path_term is not None:
+            add(res, SH + "resultPath", path_triples(r.path_term, triples))
+        elif r.path and not r.path.startswith(("^", "(")):
             add(res, SH + "resultPath", node(r.path))
         if r.value_term is not None:
             add(res, SH + "value", r.value_term)
@@ -145,12 +158,12 @@ def render_junit(report: ValidationReport) -> str:
     by_source: dict[str, list[Result]] = defaultdict(list)
     for r in report.results:
         by_source[r.source].append(r)
-    failures = sum(1 for rs in by_source.values() if any(r.severity == "violation" for r in rs))
+    failures = sum(1 for rs in by_source.values() if any(severity_rank(r.severity) == 0 for r in rs))
     cases = []
     for source, results in sorted(by_source.items()):
         body = "\n".join(f"{_where(r) or '-'}: {r.severity}: {_short(r.focus)}: {r.message}{_path_and_value(r)}"
                          for r in results)
-        tag = "failure" if any(r.severity == "violation" for r in results) else "system-out"
+        tag = "failure" if any(severity_rank(r.severity) == 0 for r in results) else "system-out"
         inner = (f'<failure message={quoteattr(results[0].message)} type="{results[0].severity}">{escape(body)}</failure>'
                  if tag == "failure" else f"<system-out>{escape(body)}</system-out>")
         cases.append(f'    <testcase classname="crdkg.validate" name={quoteattr(_short(source))}>{inner}</testcase>')
@@ -185,7 +198,7 @@ def render_github(report: ValidationReport) -> str:
                 props.append(f"line={r.line}")
         props.append(f"title={_gh_escape(_short(r.source), prop=True)}")
         msg = f"{_short(r.focus)}: {r.message}{_path_and_value(r)}"
-        out.append(f"::{level[r.severity]} {','.join(props)}::{_gh_escape(msg)}")
+        out.append(f"::{level.get(r.severity, 'error')} {','.join(props)}::{_gh_escape(msg)}")
     out.append(_summary(report))
     return "\n".join(out) + "\n"
 

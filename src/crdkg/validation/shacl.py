@@ -2,49 +2,66 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
-
 from ..errors import InputError
-from .model import Result
+from ..graph import from_rdflib_term, to_rdflib_term
+from ..namespaces import SH
+from .model import NotAPath, Result, path_text, read_path, severity_name, term_text
+from .shapesgraph import TARGETS
 
-_SH = "http://www.w3.org/ns/shacl#"
-_SEVERITY = {_SH + "Violation": "violation", _SH + "Warning": "warning", _SH + "Info": "info"}
+
+def _without_targets(shapes, keep: list):  # type: ignore[no-untyped-def]
+    """A copy of the rdflib shapes graph in which only the shapes in ``keep`` have targets:
+    the others stay, so that the shapes they name (sh:node, sh:property) are all there."""
+    import rdflib
+    from rdflib.namespace import OWL, RDF, RDFS
+
+    kept = {to_rdflib_term(t) for t in keep}
+    targets = {rdflib.URIRef(SH + n) for n in TARGETS}
+    classes = {RDFS.Class, OWL.Class}
+    copy = rdflib.Graph(bind_namespaces="none")
+    for s, p, o in shapes:
+        if s not in kept and (p in targets or (p == RDF.type and o in classes)):
+            continue
+        copy.add((s, p, o))
+    return copy
 
 
-def _text(node) -> str | None:  # type: ignore[no-untyped-def]
-    """A readable form of a result node: the IRI, the literal, or ``_:label``."""
+def _imported_prefixes(shapes) -> None:  # type: ignore[no-untyped-def]
+    """Give each value of sh:prefixes the sh:declare statements of the ontologies it imports
+    (owl:imports, transitively: SHACL 5.2.1), which pySHACL does not follow itself."""
+    import rdflib
+    from rdflib.namespace import OWL
+
+    prefixes, declare = rdflib.URIRef(SH + "prefixes"), rdflib.URIRef(SH + "declare")
+    for holder in set(shapes.objects(None, prefixes)):
+        seen, todo = {holder}, list(shapes.objects(holder, OWL.imports))
+        while todo:
+            imported = todo.pop()
+            if imported in seen:
+                continue
+            seen.add(imported)
+            for decl in list(shapes.objects(imported, declare)):
+                shapes.add((holder, declare, decl))
+            todo += shapes.objects(imported, OWL.imports)
+
+
+def _literal_true_only(shapes) -> None:  # type: ignore[no-untyped-def]
+    """Drop boolean parameters written other than ``true``/``false`` (``"1"^^xsd:boolean``):
+    SHACL names the literal true, so such a value does not turn a component on, while
+    pySHACL reads it as True."""
     import rdflib
 
-    if node is None:
-        return None
-    return f"_:{node}" if isinstance(node, rdflib.BNode) else str(node)
-
-
-def _path_texts(report) -> dict:  # type: ignore[no-untyped-def]
-    """The report's result paths as the compiled engine writes them (SPARQL property path
-    syntax), read from the copy of each path's structure that the report holds."""
-    import rdflib
-    from rdflib.namespace import SH
-
-    from ..graph import from_rdflib_term
-    from .compiled import ShapesGraph, Unsupported, path_text
-
-    paths = set(report.objects(None, SH.resultPath))
-    texts = {p: str(p) for p in paths if not isinstance(p, rdflib.BNode)}
-    if len(texts) < len(paths):  # a complex path: read its structure once
-        structure = ShapesGraph(ox.Triple(*map(from_rdflib_term, t)) for t in report)
-        for p in paths - set(texts):
-            try:
-                texts[p] = path_text(structure, from_rdflib_term(p))
-            except Unsupported:
-                texts[p] = f"_:{p}"
-    return texts
+    for name in ("uniqueLang", "closed", "deactivated", "qualifiedValueShapesDisjoint"):
+        pred = rdflib.URIRef(SH + name)
+        for s, o in list(shapes.subject_objects(pred)):
+            if not isinstance(o, rdflib.Literal) or str(o) not in ("true", "false"):
+                shapes.remove((s, pred, o))
 
 
 def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # type: ignore[no-untyped-def]
-               use_shapes: list[str] | None = None) -> list[Result]:
-    """Validate the rdflib graph ``data`` against ``shapes`` with pySHACL (only the shapes
-    named in ``use_shapes``, if given).
+               only: list | None = None) -> list[Result]:
+    """Validate the rdflib graph ``data`` against ``shapes`` with pySHACL (only the targeted
+    shapes in ``only``, if given).
 
     ``data`` is changed (in place, no copy: pySHACL's advanced mode would clone it, which
     doubles memory on a large graph), so callers pass a graph of their own.
@@ -53,38 +70,62 @@ def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # typ
     import gc
 
     import pyshacl
-    from rdflib.namespace import RDF, SH
+    from rdflib.namespace import RDF
+    from rdflib.namespace import SH as RSH
 
+    _imported_prefixes(shapes)
+    _literal_true_only(shapes)
+    if only is not None:
+        shapes = _without_targets(shapes, only)
     gc.collect()
     gc.freeze()
     try:
         _, report, _ = pyshacl.validate(
             data, shacl_graph=shapes, inference=None if inference == "none" else inference,
-            advanced=True, allow_warnings=True, inplace=True, use_shapes=use_shapes)
+            advanced=True, allow_warnings=True, inplace=True)
     except pyshacl.errors.ReportableRuntimeError as err:
         detail = getattr(err, "message", None) or str(err)
-        raise InputError(f"invalid shapes ({names}): {detail}") from None
+        raise InputError(f"invalid shapes ({names}): {_one_line(detail)}") from None
+    except (NotImplementedError, RecursionError) as err:
+        raise InputError(f"pySHACL cannot validate with these shapes ({names}): "
+                         f"{type(err).__name__}: {_one_line(str(err))}") from None
+    except Exception as err:  # pySHACL's own failures (ValidationFailure, ...) are not ours to trace
+        raise InputError(f"pySHACL failed on these shapes ({names}): {type(err).__name__}: "
+                         f"{_one_line(str(err))}") from None
     finally:
         gc.unfreeze()
-    from ..graph import from_rdflib_term
+
+    def value(node, iri: str):  # type: ignore[no-untyped-def]
+        import rdflib
+
+        return from_rdflib_term(report.value(to_rdflib_term(node), rdflib.URIRef(iri)))
 
     results = []
-    paths = _path_texts(report)
-    for node in report.subjects(RDF.type, SH.ValidationResult):
-        messages = list(report.objects(node, SH.resultMessage))
-        english = [m for m in messages if getattr(m, "language", None) in (None, "en")]
-        message = str((english or messages or ["(no message)"])[0])
-        source = report.value(node, SH.sourceShape)
-        results.append(Result(
-            severity=_SEVERITY.get(str(report.value(node, SH.resultSeverity)), "violation"),
-            focus=_text(report.value(node, SH.focusNode)) or "",
-            path=paths.get(report.value(node, SH.resultPath)),
-            value=_text(report.value(node, SH.value)),
-            message=message,
-            source=_text(source) or "",
-            component=_text(report.value(node, SH.sourceConstraintComponent)),
-            kind="shape",
-            focus_term=from_rdflib_term(report.value(node, SH.focusNode)),
-            value_term=from_rdflib_term(report.value(node, SH.value)),
-        ))
+    for root in report.subjects(RDF.type, RSH.ValidationReport):
+        for node in report.objects(root, RSH.result):  # sh:detail results are not results of their own
+            messages = list(report.objects(node, RSH.resultMessage))
+            english = [m for m in messages if getattr(m, "language", None) in (None, "en")]
+            message = str((english or messages or ["(no message)"])[0])
+            path = None
+            path_node = from_rdflib_term(report.value(node, RSH.resultPath))
+            if path_node is not None:
+                try:
+                    path = read_path(value, path_node)
+                except NotAPath:
+                    path = None
+            focus = from_rdflib_term(report.value(node, RSH.focusNode))
+            val = from_rdflib_term(report.value(node, RSH.value))
+            source = from_rdflib_term(report.value(node, RSH.sourceShape))
+            component = from_rdflib_term(report.value(node, RSH.sourceConstraintComponent))
+            results.append(Result(
+                severity=severity_name(from_rdflib_term(report.value(node, RSH.resultSeverity))),
+                focus=term_text(focus) if focus is not None else "", path=path_text(path),
+                value=None if val is None else term_text(val), message=message,
+                source=term_text(source) if source is not None else "",
+                component=None if component is None else term_text(component), kind="shape",
+                focus_term=focus, value_term=val, source_term=source, path_term=path))
     return results
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:500]
