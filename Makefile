@@ -52,6 +52,7 @@ export: venv ## write the graph to dist/ in every export format
 	$(CRDKG) export --out dist
 
 bench: venv-test ## run the benchmarks and print their figures (docs/benchmarks.md keeps them)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/run.py
 
 clean: ## remove the virtual environment, caches and build output

@@ -127,6 +127,48 @@ def worker(task: dict) -> dict:
             times.append(time.perf_counter() - t)
         out["validate"] = statistics.median(times)
         out["results"] = len(report.results)
+    elif kind.startswith("engine-"):  # one SHACL engine on the same data and shapes files
+        data_files, shape_files = task["data"], task["shapes"]
+        times, results = [], None
+        for _ in range(task.get("repeat", 1)):
+            t = time.perf_counter()
+            if kind == "engine-crdkg":
+                from crdkg.validation import validate
+
+                report = validate(files=data_files, extra_shapes=shape_files, shapes_only=True)
+                results = len(report.results)
+            elif kind == "engine-shacl-rs":
+                import shacl
+
+                rs = shacl.Shapes.from_file(task["shapes_joined"]).validate_file(task["data_joined"])
+                results = len(rs.results)
+            else:
+                import pyshacl
+                import rdflib
+
+                data, shapes = rdflib.Graph(), rdflib.Graph()
+                for f in data_files:
+                    data.parse(f)
+                for f in shape_files:
+                    shapes.parse(f)
+                _, graph, _ = pyshacl.validate(data, shacl_graph=shapes, advanced=True, allow_warnings=True)
+                results = len(list(graph.objects(None, rdflib.URIRef("http://www.w3.org/ns/shacl#result"))))
+            times.append(time.perf_counter() - t)
+        out["validate"], out["results"] = statistics.median(times), results
+    elif kind == "suite":  # the W3C SHACL test suite through one engine
+        sys.path.insert(0, str(ROOT / "tests"))
+        from test_shacl_conformance import TESTS
+
+        from crdkg.errors import InputError
+        from crdkg.validation import validate
+
+        t = time.perf_counter()
+        for _, data, shapes, _, _ in TESTS.values():
+            try:
+                validate(files=[data], extra_shapes=[shapes], shapes_only=True, engine=task["engine"])
+            except InputError:
+                pass
+        out["validate"], out["tests"] = time.perf_counter() - t, len(TESTS)
     elif kind == "pyshacl":
         import pyshacl
         import rdflib
@@ -325,6 +367,51 @@ def instruction_counts() -> list[tuple[str, int]] | None:
     return counts
 
 
+def engines_section(args, generate) -> list[str]:  # type: ignore[no-untyped-def]
+    """SHACL engines side by side (same data, same shapes, same results counted) and the W3C
+    suite's run time per engine."""
+    import importlib.util
+    import tempfile
+
+    from crdkg import resources
+
+    lines = ["## SHACL engines side by side", ""]
+    have_rs = importlib.util.find_spec("shacl") is not None
+    lines += ["The shipped ontology, data and synthetic triples validated against the shipped shapes alone "
+              "(`crdkg validate FILES --shapes SHAPES --shapes-only`: no quality checks), beside the Rust engine "
+              "`shacl` (PyPI 0.3.4, the same files joined into one data file and one shapes file) and plain "
+              "pySHACL (rdflib parse + `pyshacl.validate`). Times include parsing; crdkg and shacl: median of 3 "
+              "runs, pySHACL one run; each in a fresh process." + ("" if have_rs else
+                                                                    " (shacl is not installed: `make bench` installs it)"),
+              "", "| triples | crdkg | peak | results | shacl (Rust) | peak | results | pySHACL | peak | results |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    work = Path(tempfile.mkdtemp(prefix="crdkg-engines-"))
+    shapes = [str(p) for p in resources.shape_files()]
+    joined_shapes = work / "shapes.ttl"
+    joined_shapes.write_text("\n".join(Path(p).read_text(encoding="utf-8") for p in shapes), encoding="utf-8")
+    for size in [int(s) for s in args.engines_sizes.split(",") if s]:
+        synthetic = work / f"synthetic-{size}.ttl"
+        generate(size, synthetic)
+        data = [str(p) for p in [*resources.ontology_files(), *resources.data_files(), synthetic]]
+        joined = work / f"data-{size}.ttl"
+        joined.write_text("\n".join(Path(p).read_text(encoding="utf-8") for p in data), encoding="utf-8")
+        task = {"data": data, "shapes": shapes, "data_joined": str(joined), "shapes_joined": str(joined_shapes)}
+        ours = spawn({**task, "kind": "engine-crdkg", "repeat": 3}, timeout=7200)
+        rs = spawn({**task, "kind": "engine-shacl-rs", "repeat": 3}, timeout=7200) if have_rs else None
+        py = spawn({**task, "kind": "engine-pyshacl"}, timeout=7200)
+        cells = [f"{fmt_s(r['validate'])} | {r['peak_mb']:.0f} MB | {r['results']}" if r else "- | - | -"
+                 for r in (ours, rs, py)]
+        lines.append(f"| {size:,} + shipped | " + " | ".join(cells) + " |")
+    shutil.rmtree(work, ignore_errors=True)
+    lines += ["", "The W3C SHACL test suite (120 tests, `tests/conformance`) through each engine, in one process:", "",
+              "| engine | time |", "|---|---|"]
+    for engine in ("sparql", "pyshacl"):
+        r = spawn({"kind": "suite", "engine": engine}, timeout=3600)
+        lines.append(f"| crdkg --engine {engine} | {fmt_s(r['validate'])} |")
+    lines.append("")
+    return lines
+
+
 def fmt_s(x: float | None) -> str:
     if x is None:
         return "-"
@@ -339,6 +426,10 @@ def main() -> int:
     ap.add_argument("--rdflib-sizes", default="10000,100000")
     ap.add_argument("--pyshacl-engine-sizes", default="10000,100000",
                     help="sizes at which `crdkg validate --engine pyshacl` is measured too")
+    ap.add_argument("--engines-sizes", default="10000,100000,1000000",
+                    help="sizes at which crdkg, the Rust engine shacl and pySHACL validate side by side")
+    ap.add_argument("--only-engines", action="store_true",
+                    help="run only the side-by-side SHACL engines and the W3C suite timings, print, write nothing")
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--cold-repeat", type=int, default=15,
                     help="runs of each cold command (they take milliseconds, and a busy host skews a few)")
@@ -356,6 +447,11 @@ def main() -> int:
     # a wheel install has its bytecode compiled; a checkout where PYTHONDONTWRITEBYTECODE is set
     # would compile crdkg's modules on every run and measure that instead
     compileall.compile_dir(str(ROOT / "src" / "crdkg"), quiet=1)
+
+    if args.only_engines:
+        for line in engines_section(args, generate):
+            print(line, flush=True)
+        return 0
 
     report = ["# Benchmarks", "", f"Measured {time.strftime('%Y-%m-%d')} by `make bench` (`benchmarks/run.py`) on: "
               f"{machine()}.", "", "Each figure is the median of several runs in fresh processes; peak memory is the "
@@ -498,6 +594,8 @@ def main() -> int:
             emit(f"Growth from {n1:,} to {n2:,} triples ({n2 / n1:.1f}x the data): crdkg validate "
                  f"{v2['validate'] / v1['validate']:.1f}x the time, {v2['peak_mb'] / v1['peak_mb']:.1f}x the memory.")
         emit("")
+    for line in engines_section(args, generate):
+        emit(line)
     shutil.rmtree(cache, ignore_errors=True)
     if not args.no_write:
         args.out.parent.mkdir(parents=True, exist_ok=True)

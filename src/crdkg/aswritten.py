@@ -66,9 +66,19 @@ class Encoder:
         self._known[lit] = enc
         return enc
 
-    def quads(self, quads: object, graph: ox.NamedNode) -> object:
+    def quads(self, quads: object, graph: ox.NamedNode | ox.DefaultGraph) -> object:
         """``quads`` (from :func:`pyoxigraph.parse`) in ``graph``, literals encoded."""
         lit_type, quad, stored = ox.Literal, ox.Quad, self.stored
+        if isinstance(graph, ox.DefaultGraph):  # the quads are there already: new ones only where needed
+            for q in quads:  # type: ignore[attr-defined]
+                o = q.object
+                if type(o) is lit_type:
+                    enc = stored(o)
+                    if enc is not o:
+                        yield quad(q.subject, q.predicate, enc)
+                        continue
+                yield q if isinstance(q.graph_name, ox.DefaultGraph) else quad(q.subject, q.predicate, o)
+            return
         for q in quads:  # type: ignore[attr-defined]
             o = q.object
             yield quad(q.subject, q.predicate, stored(o) if type(o) is lit_type else o, graph)

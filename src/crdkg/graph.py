@@ -62,9 +62,12 @@ class KnowledgeGraph:
     """The parsed graph: a pyoxigraph store with one named graph per part, and the files
     each part was read from (paths as text)."""
 
-    def __init__(self, store: ox.Store, files: dict[str, list[str]], *, encoded: int = 0) -> None:
+    def __init__(self, store: ox.Store, files: dict[str, list[str]], *, encoded: int = 0,
+                 in_default: frozenset[str] = frozenset()) -> None:
         self.store = store
         self.files = files
+        #: parts held in the store's default graph rather than a named graph of their own
+        self.in_default = in_default
         #: how many literals the store holds encoded as written (:mod:`crdkg.aswritten`)
         self.encoded = encoded
         self._rdflib: dict[tuple[str, ...], rdflib.Graph] = {}
@@ -77,7 +80,9 @@ class KnowledgeGraph:
         return tuple(self.files)
 
     def graph_names(self, parts: Iterable[str] | None = None) -> list[ox.NamedNode]:
-        return [_graph_node(p) for p in (self.parts if parts is None else parts)]
+        names = [ox.DefaultGraph() if p in self.in_default else _graph_node(p)
+                 for p in (self.parts if parts is None else parts)]
+        return list(dict.fromkeys(names))
 
     def query_graphs(self) -> list[ox.NamedNode]:
         """The named graphs that stored queries see as their default graph."""
@@ -86,7 +91,7 @@ class KnowledgeGraph:
 
     def quads(self, parts: Iterable[str] | None = None) -> Iterator[ox.Quad]:
         """The quads of ``parts``, literals as written."""
-        for g in self.graph_names(parts):
+        for g in self.graph_names(parts):  # type: ignore[assignment]
             if self.encoded:
                 from .aswritten import is_encoded, original
 
@@ -112,7 +117,8 @@ def _parse_error(path: str, err: SyntaxError) -> InputError:
     return InputError(message, path=path, line=err.lineno, column=err.offset)
 
 
-def _load_file(store: ox.Store, path: str, part: str, *, bulk: bool = False, encoder: Encoder | None = None) -> None:
+def _load_file(store: ox.Store, path: str, part: str, *, bulk: bool = False, encoder: Encoder | None = None,
+               graph: ox.NamedNode | ox.DefaultGraph | None = None) -> None:
     fmt = rdf_format(path)
     try:
         with open(path, "rb") as fh:
@@ -123,7 +129,7 @@ def _load_file(store: ox.Store, path: str, part: str, *, bulk: bool = False, enc
         return  # an empty file is an empty graph
     # the shipped files use no relative IRIs (the tests parse them without a base)
     base = None if part in GRAPHS else _file_iri(path)
-    graph = _graph_node(part)
+    graph = _graph_node(part) if graph is None else graph
     try:
         if encoder is not None:
             store.extend(encoder.quads(ox.parse(data, format=fmt, base_iri=base), graph))
@@ -150,7 +156,8 @@ def _file_iri(path: str) -> str:
 def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
                extra: Sequence[PathText] = (),
                files: Mapping[str, Sequence[PathText]] | None = None,
-               cache: bool | None = None, as_written: bool = False) -> KnowledgeGraph:
+               cache: bool | None = None, as_written: bool = False,
+               in_default: Sequence[str] = ()) -> KnowledgeGraph:
     """Parse the shipped ``parts`` (ontology, shapes, data) and any ``extra`` files.
 
     ``extra`` files go into the named graph ``input``. ``files`` replaces the shipped
@@ -163,7 +170,9 @@ def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
     it off, ``cache=True`` forces it.
 
     ``as_written=True`` (validation) keeps every literal as the file writes it (see
-    :mod:`crdkg.aswritten`); such a graph is never cached.
+    :mod:`crdkg.aswritten`); such a graph is never cached. Its ``in_default`` parts go into
+    the store's default graph (Oxigraph loads and joins it faster than named graphs), the
+    others into named graphs as usual.
     """
     chosen: dict[str, list[str]] = {}
     for part in parts:
@@ -181,8 +190,9 @@ def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
         store = ox.Store()
         for part, paths in chosen.items():
             for path in paths:
-                _load_file(store, path, part, encoder=encoder)
-        return KnowledgeGraph(store=store, files=chosen, encoded=encoder.encoded)
+                _load_file(store, path, part, encoder=encoder,
+                           graph=ox.DefaultGraph() if part in in_default else None)
+        return KnowledgeGraph(store=store, files=chosen, encoded=encoder.encoded, in_default=frozenset(in_default))
     if extra or cache:  # the shipped graph alone parses faster than a store opens
         from .cache import cached_store, wanted
 

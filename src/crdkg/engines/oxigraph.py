@@ -32,12 +32,12 @@ class OxigraphEngine(Engine):
             sparqltext.refuse_service(text, where="the query")
         try:
             result = self.graph.store.query(text, default_graph=self._default)
+            return convert(text, result)  # solutions are computed while they are read
         except SyntaxError as err:
             sparqltext.refuse_update(text)
             raise QueryError(f"the query does not parse: {err}") from None
         except (OSError, ValueError, RuntimeError) as err:
             raise QueryError(f"the query failed: {err}") from None
-        return convert(text, result)
 
 
 def convert(text: str, result: object) -> QueryResult:
