@@ -159,3 +159,13 @@ def test_an_ill_formed_shapes_graph_is_refused_with_exit_2_and_one_line(name):
     lines = run.err.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in run.err, run.err
     assert str(shapes.name) in lines[0]
+
+
+def test_the_readme_states_the_counts_per_engine():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    n = len(TESTS)
+    fails = {engine: sum(1 for (_, e) in KNOWN_FAILURES if e == engine) for engine in ("sparql", "pyshacl")}
+    assert f"| `sparql` (default) | {n - fails['sparql']} of {n} | {n - len(FALLBACK)} compiled; the " \
+           f"{len(FALLBACK)} tests of custom constraint components through the fallback to pySHACL |" in readme
+    assert f"| `pyshacl` | {n - fails['pyshacl']} of {n} |" in readme
+    assert all("custom constraint components" in why for why in FALLBACK.values())

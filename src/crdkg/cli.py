@@ -125,6 +125,8 @@ ARGUMENTS = {
     "format": [
         Arg("files", nargs="*", metavar="FILE", help="Turtle files (default: the shipped ontology, shapes and data)"),
         Arg("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical"),
+        Arg("--drop-comments", action="store_true",
+            help="let the canonical form drop the file's own comments (refused without it)"),
     ],
 }
 
@@ -243,7 +245,7 @@ def cmd_format(args: Namespace) -> int:
     from .formatting import format_files
 
     files = [Path(f) for f in args.files] or [*resources.ontology_files(), *resources.shape_files(), *resources.data_files()]
-    changed = format_files(files, check=args.check)
+    changed = format_files(files, check=args.check, drop_comments=args.drop_comments)
     for path in changed:
         print(f"{path}: {'not in canonical form' if args.check else 'rewritten'}")
     return 1 if (args.check and changed) else EXIT_OK

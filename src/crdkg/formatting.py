@@ -5,6 +5,12 @@ then instances by class), each subject written by rdflib's ``longturtle`` serial
 in IRI order, so that the same graph always gives the same text and diffs stay small.
 ``crdkg format`` (and ``make format``) rewrites files; ``crdkg format --check`` fails
 when a file is not in this form.
+
+The formatter never changes a graph: the canonical text is parsed back and must give the same
+graph, literal for literal as written (lexical forms, datatypes, languages), or the file is
+left as it was with an error. It also refuses what the canonical form cannot keep: comments
+of the file's own (unless ``drop_comments``), relative IRIs, files that are not Turtle. A file
+is replaced atomically (a temporary file in the same folder, flushed to disk, renamed over it).
 """
 
 from __future__ import annotations
@@ -52,11 +58,13 @@ def _section(graph: rdflib.Graph, subject: URIRef | BNode) -> str:
     return named[0] if named else "Other resources"
 
 
-def _closure(graph: rdflib.Graph, node: URIRef | BNode, out: rdflib.Graph) -> None:
+def _closure(graph: rdflib.Graph, node: URIRef | BNode, out: rdflib.Graph, seen: set | None = None) -> None:
+    seen = set() if seen is None else seen
+    seen.add(node)
     for p, o in graph.predicate_objects(node):
         out.add((node, p, o))
-        if isinstance(o, BNode):
-            _closure(graph, o, out)
+        if isinstance(o, BNode) and o not in seen:  # a cycle of blank nodes ends here
+            _closure(graph, o, out, seen)
 
 
 def _block(graph: rdflib.Graph, subject: URIRef | BNode) -> tuple[list[str], str]:
@@ -99,19 +107,177 @@ def canonical_turtle(graph: rdflib.Graph) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def format_files(paths: Iterable[Path], *, check: bool = False) -> list[Path]:
-    """Rewrite ``paths`` in canonical form, or with ``check`` only list those not in it."""
-    changed = []
-    for path in paths:
-        text = path.read_text(encoding="utf-8")
-        graph = rdflib.Graph(bind_namespaces="none")
-        try:
-            graph.parse(data=text, format="turtle", publicID=path.resolve().as_uri())
-        except Exception as err:  # rdflib raises many kinds of parse errors
-            raise InputError(f"does not parse: {err}", path=str(path)) from None
-        canonical = canonical_turtle(graph)
-        if canonical != text:
-            changed.append(path)
-            if not check:
-                path.write_text(canonical, encoding="utf-8")
+_RELATIVE_BASE = "http://relative.invalid/crdkg-format/"  # a base that no real IRI starts with
+
+
+def format_files(paths: Iterable[Path], *, check: bool = False, drop_comments: bool = False) -> list[Path]:
+    """Rewrite ``paths`` in canonical form, or with ``check`` only list those not in it.
+    Every file is checked before any is written; a file that cannot be formatted without
+    changing it raises :class:`~crdkg.errors.InputError` and nothing is written."""
+    planned = [(path, *_canonical_file(path, drop_comments=drop_comments)) for path in paths]
+    changed = [path for path, text, canonical in planned if canonical != text]
+    if not check:
+        for path, text, canonical in planned:
+            if canonical != text:
+                write_atomically(path, canonical)
     return changed
+
+
+def _canonical_file(path: Path, *, drop_comments: bool) -> tuple[str, str]:
+    """(the file's text, its canonical text), after checking that the canonical text holds
+    the same graph and that nothing else of the file is lost."""
+    if path.suffix.lower() != ".ttl":
+        raise InputError("crdkg format writes Turtle (.ttl) only; this file is left as it is", path=str(path))
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a folder, not a Turtle file", path=str(path)) from None
+    except OSError as err:
+        raise InputError(f"cannot read: {err.strerror or err}", path=str(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise InputError(f"is not UTF-8 (byte {err.start})", path=str(path)) from None
+    body = text.removeprefix("\ufeff")
+    with _as_written():
+        graph = _parse(body, path)
+        relative = next((t for triple in graph for t in triple if str(t).startswith(_RELATIVE_BASE)), None)
+        if relative is not None:
+            raise InputError(f"uses a relative IRI (<{str(relative)[len(_RELATIVE_BASE):]}>), which the canonical form "
+                             "would make absolute; write it in full (left as it is)", path=str(path))
+        shared = _non_tree_blank_node(graph)
+        if shared is not None:
+            raise InputError(f"has a blank node {shared}; the canonical form writes blank nodes as nested [ ... ] "
+                             "only, so it cannot be written without changing its graph; left as it is", path=str(path))
+        canonical = canonical_turtle(graph)
+        if not _same_graph(graph, _parse(canonical, path)):
+            raise InputError("cannot be written in the canonical form without changing its graph (blank nodes "
+                             "shared or in a cycle, or a literal the writer would change); left as it is",
+                             path=str(path))
+    if not drop_comments:
+        kept = set(_comments(canonical).values())
+        lost = [(line, c) for line, c in _comments(body).items() if c not in kept]
+        if lost:
+            line, comment = lost[0]
+            raise InputError(f"has comments that the canonical form would drop ({comment[:60]!r}); move them into "
+                             "rdfs:comment or skos:note, or pass --drop-comments (left as it is)",
+                             path=str(path), line=line)
+    return text, canonical
+
+
+class _as_written:
+    """rdflib keeps literals as written while this is active (it rewrites "01"^^xsd:integer
+    as "1" otherwise)."""
+
+    def __enter__(self) -> None:
+        self.before = rdflib.NORMALIZE_LITERALS
+        rdflib.NORMALIZE_LITERALS = False
+
+    def __exit__(self, *exc: object) -> None:
+        rdflib.NORMALIZE_LITERALS = self.before
+
+
+def _parse(text: str, path: Path) -> rdflib.Graph:
+    graph = rdflib.Graph(bind_namespaces="none")
+    try:
+        graph.parse(data=text, format="turtle", publicID=_RELATIVE_BASE)
+    except Exception as err:  # rdflib raises many kinds of parse errors
+        raise InputError(f"does not parse: {' '.join(str(err).split())[:300]}", path=str(path)) from None
+    return graph
+
+
+def _non_tree_blank_node(graph: rdflib.Graph) -> str | None:
+    """How a blank node of ``graph`` is not part of a tree (shared by two triples, or in a
+    cycle), or None when all are."""
+    parent: dict[BNode, object] = {}
+    for s, _, o in graph:
+        if isinstance(o, BNode):
+            if o in parent:
+                return "that two triples share"
+            parent[o] = s
+    for node in parent:
+        seen, up = {node}, parent[node]
+        while isinstance(up, BNode) and up in parent:
+            if up in seen:
+                return "in a cycle"
+            seen.add(up)
+            up = parent[up]
+    return None
+
+
+def _same_graph(a: rdflib.Graph, b: rdflib.Graph) -> bool:
+    """Isomorphic, and every literal the same as written (lexical form, datatype, language)."""
+    from rdflib.compare import isomorphic
+
+    def literals(g: rdflib.Graph) -> list[tuple]:
+        return sorted((str(o), str(o.datatype or ""), o.language or "") for o in g.objects()
+                      if isinstance(o, rdflib.Literal))
+
+    return len(a) == len(b) and literals(a) == literals(b) and isomorphic(a, b)
+
+
+def _comments(text: str) -> dict[int, str]:
+    """The comments of a Turtle text by line (text after ``#`` outside strings and IRIs)."""
+    out: dict[int, str] = {}
+    i, n, line = 0, len(text), 1
+    while i < n:
+        c = text[i]
+        if c == "\n":
+            line += 1
+            i += 1
+        elif c == "#":
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            out[line] = text[i:j].strip()
+            i = j
+        elif c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            line += text.count("\n", i, j)
+            i = j + len(quote)
+        elif c == "<":
+            j = text.find(">", i)
+            if j < 0 or "\n" in text[i:j] or " " in text[i:j]:
+                i += 1  # a less-than sign in a number comparison? not in Turtle, but move on
+            else:
+                i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` or leave it as it was: a temporary file in the same
+    folder, written and flushed to disk, then renamed over the file."""
+    import os
+    import tempfile
+
+    from .errors import CrdkgError
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        except OSError:
+            pass
+        os.replace(tmp, path)
+    except OSError as err:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise CrdkgError(f"{path}: cannot write: {err.strerror or err}; the file is left as it was") from None
+    try:
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        pass

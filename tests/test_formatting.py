@@ -1,0 +1,195 @@
+"""`crdkg format` never changes a graph: it writes the canonical form when that holds the same
+graph, literal for literal, and otherwise leaves the file as it was with a one-line error
+(exit code 2). Files are replaced atomically."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from conftest import ROOT, run_cli
+from crdkg.errors import InputError
+from crdkg.formatting import format_files
+
+HEAD = "@prefix ex: <https://example.org/f/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+
+
+def _write(tmp_path: Path, body: str, name: str = "f.ttl") -> Path:
+    path = tmp_path / name
+    path.write_text(HEAD + body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("name", "body"), [
+    ("a blank-node cycle", "ex:a ex:p _:x . _:x ex:p _:y . _:y ex:p _:x .\n"),
+    ("a blank-node self-loop", "_:x ex:p _:x ; ex:q 1 .\n"),
+    ("a shared blank node", "ex:a ex:p _:x . ex:b ex:p _:x . _:x ex:q 1 .\n"),
+])
+def test_the_formatter_refuses_what_it_cannot_write_without_changing_the_graph(tmp_path, name, body):
+    path = _write(tmp_path, body)
+    before = path.read_bytes()
+    run = run_cli("format", str(path))
+    assert run.code == 2, (name, run)
+    assert "without changing its graph" in run.err and len(run.err.strip().splitlines()) == 1, run.err
+    assert path.read_bytes() == before
+
+
+def test_lexical_forms_are_kept_or_the_file_is_refused(tmp_path):
+    path = _write(tmp_path, 'ex:a ex:n "01"^^xsd:integer ; ex:d "4.0"^^xsd:decimal ; ex:b "1"^^xsd:boolean .\n')
+    before = path.read_bytes()
+    run = run_cli("format", str(path))
+    if run.code == 0:  # written: the literals must be exactly as they were
+        graph = rdflib.Graph()
+        with _unnormalized():
+            graph.parse(path)
+        assert {str(o) for o in graph.objects()} == {"01", "4.0", "1"}
+    else:
+        assert run.code == 2 and path.read_bytes() == before
+
+
+def test_a_relative_iri_is_refused_not_made_absolute(tmp_path):
+    path = _write(tmp_path, "<thing> ex:p ex:o .\n")
+    run = run_cli("format", str(path))
+    assert run.code == 2 and "relative IRI (<thing>)" in run.err, run.err
+
+
+def test_comments_are_kept_or_the_file_is_refused(tmp_path):
+    path = _write(tmp_path, "# why this is here\nex:a ex:p ex:o .\n")
+    before = path.read_bytes()
+    run = run_cli("format", str(path))
+    assert run.code == 2 and "why this is here" in run.err and f"{path}:3" in run.err, run.err
+    assert path.read_bytes() == before
+    assert run_cli("format", str(path), "--drop-comments").code == 0
+    assert "why this is here" not in path.read_text(encoding="utf-8")
+    # a '#' in an IRI or a string is no comment
+    path = _write(tmp_path, 'ex:a ex:p <https://example.org/f/x#y> ; ex:q "# not a comment" .\n')
+    assert run_cli("format", str(path)).code == 0
+
+
+def test_n_triples_and_folders_and_unreadable_files_are_one_line_errors(tmp_path):
+    nt = tmp_path / "f.nt"
+    nt.write_text("<https://e/a> <https://e/p> <https://e/o> .\n", encoding="utf-8")
+    for target, words in ((nt, "Turtle (.ttl) only"), (tmp_path, "Turtle (.ttl) only")):
+        run = run_cli("format", str(target))
+        assert run.code == 2 and words in run.err and "Traceback" not in run.err, run.err
+    folder = tmp_path / "dir.ttl"
+    folder.mkdir()
+    run = run_cli("format", str(folder))
+    assert run.code == 2 and "is a folder" in run.err, run.err
+    if os.geteuid() != 0:  # root reads everything
+        locked = _write(tmp_path, "ex:a ex:p ex:o .\n", "locked.ttl")
+        locked.chmod(0)
+        run = run_cli("format", str(locked))
+        assert run.code == 2 and "cannot read" in run.err
+
+
+def test_nothing_is_written_when_one_file_of_several_is_refused(tmp_path):
+    good = _write(tmp_path, "ex:b ex:p ex:o . ex:a ex:p ex:o .\n", "good.ttl")
+    bad = _write(tmp_path, "_:x ex:p _:x .\n", "bad.ttl")
+    before = good.read_bytes()
+    assert run_cli("format", str(good), str(bad)).code == 2
+    assert good.read_bytes() == before
+
+
+def test_a_full_disk_leaves_the_file_as_it_was(tmp_path):
+    """The disk fills while the new text is flushed (os.fsync fails with ENOSPC, as on a full
+    file system): one line, exit 2, the file unchanged and no temporary file left."""
+    path = _write(tmp_path, "ex:b ex:p ex:o . ex:a ex:p ex:o .\n")
+    before = path.read_bytes()
+    code = ("import errno, os, sys\n"
+            "real = os.fsync\n"
+            "def full(fd): raise OSError(errno.ENOSPC, 'No space left on device')\n"
+            "os.fsync = full\n"
+            "from crdkg.cli import main\n"
+            f"sys.exit(main(['format', {str(path)!r}]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    assert "No space left on device" in proc.stderr and "left as it was" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_a_killed_write_leaves_the_old_file_whole(tmp_path):
+    """The new text goes to a temporary file that is renamed over the old one: killed before
+    the rename, the old file is whole (it was left at 0 bytes)."""
+    path = _write(tmp_path, "ex:b ex:p ex:o . ex:a ex:p ex:o .\n")
+    before = path.read_bytes()
+    code = ("import os, signal\n"
+            "def stop(*a, **k): os.kill(os.getpid(), signal.SIGKILL)\n"
+            "os.replace = stop\n"
+            "from crdkg.cli import main\n"
+            f"main(['format', {str(path)!r}])\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == -9
+    assert path.read_bytes() == before
+
+
+def test_generated_graphs_keep_their_graph_through_the_formatter(tmp_path):
+    """A property test: random graphs (IRIs, literals of many datatypes and languages, blank
+    nodes in trees) are formatted, and the file parses to the same graph, or is refused."""
+    rng = random.Random(20261201)
+    literals = ['"x"', '"x"@en', '"鄂"@zh', '"42"^^xsd:integer', '"2.50"^^xsd:decimal',
+                '"true"^^xsd:boolean', '"2020"^^xsd:gYear', '"2020-01-01"^^xsd:date', '"a\\nb"',
+                '"""long\nstring"""', '"5"^^xsd:int']
+    written = refused = 0
+    for i in range(40):
+        lines = []
+        for s in range(rng.randint(1, 6)):
+            props = []
+            for _ in range(rng.randint(1, 4)):
+                obj = rng.choice([f"ex:o{rng.randint(0, 5)}", rng.choice(literals),
+                                  f"[ ex:q {rng.choice(literals)} ; ex:r ex:o1 ]"])
+                props.append(f"ex:p{rng.randint(0, 3)} {obj}")
+            lines.append(f"ex:s{s} " + " ; ".join(props) + " .")
+        path = _write(tmp_path, "\n".join(lines) + "\n", f"g{i}.ttl")
+        with _unnormalized():
+            before = rdflib.Graph().parse(path)
+        try:
+            format_files([path])
+        except InputError:
+            refused += 1
+            continue
+        written += 1
+        with _unnormalized():
+            after = rdflib.Graph().parse(path)
+        assert isomorphic(before, after), path.read_text(encoding="utf-8")
+        def lits(g):
+            return sorted((str(o), str(o.datatype), o.language or "") for o in g.objects() if isinstance(o, rdflib.Literal))
+
+        assert lits(before) == lits(after)
+    assert written >= 30, (written, refused)
+
+
+@pytest.mark.parametrize("literal", ['"-0"^^xsd:integer', '"1e3"^^xsd:double', '"1.5E3"^^xsd:double'])
+def test_a_literal_the_writer_would_change_is_refused_not_rewritten(tmp_path, literal):
+    """rdflib's Turtle writer changes these lexical forms; the check after writing catches it."""
+    path = _write(tmp_path, f"ex:a ex:p {literal} .\n")
+    before = path.read_bytes()
+    run = run_cli("format", str(path))
+    assert run.code == 2 and "without changing its graph" in run.err
+    assert path.read_bytes() == before
+
+
+class _unnormalized:
+    def __enter__(self):
+        self.before = rdflib.NORMALIZE_LITERALS
+        rdflib.NORMALIZE_LITERALS = False
+
+    def __exit__(self, *exc):
+        rdflib.NORMALIZE_LITERALS = self.before
+
+
+def test_a_bom_is_accepted(tmp_path):
+    path = tmp_path / "bom.ttl"
+    path.write_bytes("\ufeff".encode() + (HEAD + "ex:a ex:p ex:o .\n").encode())
+    assert run_cli("format", "--check", str(path)).code == 1  # the canonical form has no BOM
+    assert run_cli("format", str(path)).code == 0
+    assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
