@@ -150,10 +150,11 @@ def _diff(got: rdflib.Graph, want: rdflib.Graph) -> str:
     return ("only in ours:\n" + only_got.serialize(format="nt") + "\nonly expected:\n" + only_want.serialize(format="nt"))
 
 
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
 @pytest.mark.parametrize("name", [n for n, t in TESTS.items() if t[3] == SHT.Failure])
-def test_an_ill_formed_shapes_graph_is_refused_with_exit_2_and_one_line(name):
+def test_an_ill_formed_shapes_graph_is_refused_with_exit_2_and_one_line(name, engine):
     _, data, shapes, _, _ = TESTS[name]
-    run = run_cli("validate", str(data), "--shapes", str(shapes), "--shapes-only")
+    run = run_cli("validate", str(data), "--shapes", str(shapes), "--shapes-only", "--engine", engine)
     assert run.code == 2, run
     assert run.out == ""
     lines = run.err.strip().splitlines()
