@@ -119,6 +119,8 @@ ARGUMENTS = {
         Arg("--verify-queries", action="store_true",
             help="after loading, run every stored query there and compare with the embedded results"),
         Arg("--timeout", type=float, default=120.0, metavar="SECONDS"),
+        Arg("--break-lock", action="store_true",
+            help="remove the store's load lock first (left by a load that was killed; see the README)"),
         Arg("--progress", choices=("auto", "always", "never"), default="auto",
             help="progress bar (auto: on a terminal and not in CI)"),
     ],
@@ -233,7 +235,8 @@ def cmd_load(args: Namespace) -> int:
     from .store import load_into_store
 
     summary = load_into_store(gsp=args.endpoint, update=args.update_endpoint, query=args.query_endpoint,
-                              verify_queries=args.verify_queries, timeout=args.timeout, progress=args.progress)
+                              verify_queries=args.verify_queries, timeout=args.timeout, progress=args.progress,
+                              break_lock=args.break_lock)
     print(summary)
     return EXIT_OK
 

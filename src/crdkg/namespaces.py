@@ -24,6 +24,10 @@ GRAPHS = {
     "data": BASE + "graph/data",
     "description": BASE + "graph/description",
 }
+#: Graphs of crdkg's own that ``crdkg load`` uses besides the four above: the staging graphs
+#: of a load (one folder per load) and the store-wide lock that keeps two loads apart.
+STAGING_GRAPHS = BASE + "graph/staging/"
+LOCK_GRAPH = BASE + "graph/lock"
 #: The parts that stored queries see as their default graph.
 QUERY_PARTS = ("ontology", "data")
 

@@ -1,0 +1,127 @@
+"""Talking to a triple store for ``crdkg load``: the Graph Store Protocol, SPARQL Update and
+SPARQL query over HTTP, with the credentials from the environment, a timeout, and errors that
+say whether the store answered (it refused the request) or not (timed out, cut: it may still
+apply it)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+
+import pyoxigraph as ox
+
+from .errors import EndpointError, LoadError
+from .httpclient import auth_headers, check_timeout, check_url, describe_failure, open_url
+
+CHUNK = 20_000  # triples per request
+
+
+class StoreClient:
+    def __init__(self, *, gsp: str | None, update: str | None, query: str | None, timeout: float) -> None:
+        for url, what in ((gsp, "Graph Store endpoint"), (update, "update endpoint"), (query, "query endpoint")):
+            if url:
+                check_url(url, what=what)
+        self.gsp_url, self.update_url, self.query_url = gsp, update, query
+        self.timeout = check_timeout(timeout)
+        self.headers = auth_headers()
+
+    # -- HTTP ---------------------------------------------------------------------------
+    def request(self, method: str, url: str, *, data: bytes | None = None, content_type: str | None = None,
+                accept: str | None = None, what: str) -> bytes:
+        headers = dict(self.headers)
+        if content_type:
+            headers["Content-Type"] = content_type
+        if accept:
+            headers["Accept"] = accept
+        req = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with open_url(req, timeout=self.timeout) as resp:
+                return resp.read()  # type: ignore[no-any-return]
+        except urllib.error.HTTPError as err:
+            raise LoadError(f"{what}: {describe_failure(err)}", answered=True) from None
+        except (urllib.error.URLError, OSError, ValueError) as err:
+            raise LoadError(f"{what}: {describe_failure(err)}") from None
+
+    def _graph_url(self, graph: str) -> str:
+        sep = "&" if "?" in self.gsp_url else "?"  # type: ignore[operator]
+        return f"{self.gsp_url}{sep}graph={urllib.parse.quote(graph, safe='')}"
+
+    def update(self, text: str, *, what: str) -> None:
+        self.request("POST", self.update_url, data=urllib.parse.urlencode({"update": text}).encode(),  # type: ignore[arg-type]
+                     content_type="application/x-www-form-urlencoded", what=f"update endpoint {self.update_url}: {what}")
+
+    def select_terms(self, text: str) -> list[tuple]:
+        """The rows of a SELECT on the query endpoint, as RDF terms."""
+        from .engines.endpoint import parse_json_results
+
+        body = self.request("POST", self.query_url, data=urllib.parse.urlencode({"query": text}).encode(),  # type: ignore[arg-type]
+                            content_type="application/x-www-form-urlencoded",
+                            accept="application/sparql-results+json", what=f"query endpoint {self.query_url}")
+        try:
+            return list(parse_json_results(json.loads(body), form="select", where=self.query_url).rows)  # type: ignore[arg-type]
+        except (ValueError, RecursionError, EndpointError):
+            raise LoadError(f"query endpoint {self.query_url}: the answer is not SPARQL JSON results") from None
+
+    def select(self, text: str) -> list[list[str | None]]:
+        """The rows of a SELECT on the query endpoint, each value as text."""
+        return [[None if t is None else t.value for t in row] for row in self.select_terms(text)]
+
+    # -- graphs ------------------------------------------------------------------------------
+    def exists(self, graph: str) -> bool:
+        """Whether the Graph Store has the graph (a HEAD that answers 404 means no)."""
+        try:
+            self.request("HEAD", self._graph_url(graph), what=f"Graph Store {self.gsp_url}")
+            return True
+        except LoadError as err:
+            if "HTTP 404" in str(err):
+                return False
+            raise
+
+    def graph_triples(self, graph: str) -> list[ox.Triple]:
+        if self.query_url:
+            rows = self.select_terms(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            return [ox.Triple(*row) for row in rows if None not in row]
+        if not self.exists(graph):
+            return []
+        body = self.request("GET", self._graph_url(graph), accept="application/n-triples",
+                            what=f"Graph Store {self.gsp_url}: reading <{graph}>")
+        try:
+            return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        except SyntaxError as err:
+            raise LoadError(f"Graph Store {self.gsp_url}: <{graph}> came back as invalid N-Triples ({err})") from None
+
+    def count(self, graph: str) -> int:
+        if self.query_url:
+            rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+            try:
+                return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+            except ValueError:
+                raise LoadError(f"query endpoint {self.query_url}: a count came back as {rows[0][0]!r}") from None
+        return len(self.graph_triples(graph))
+
+    def drop_graph(self, graph: str) -> None:
+        if self.update_url:
+            self.update(f"DROP SILENT GRAPH <{graph}>", what=f"removing <{graph}>")
+        elif self.exists(graph):
+            self.request("DELETE", self._graph_url(graph), what=f"Graph Store {self.gsp_url}: removing <{graph}>")
+
+    def put_graph(self, graph: str, body: bytes, *, content_type: str, what: str) -> None:
+        self.request("PUT", self._graph_url(graph), data=body, content_type=content_type,
+                     what=f"Graph Store {self.gsp_url}: {what}")
+
+    def upload(self, target: str, triples: Sequence[ox.Triple], advance: Callable[[int], None]) -> None:
+        """``triples`` into ``target`` (replacing it), in chunks."""
+        for i in range(0, max(len(triples), 1), CHUNK):
+            chunk = triples[i:i + CHUNK]
+            data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
+            if self.gsp_url:
+                self.request("PUT" if i == 0 else "POST", self._graph_url(target), data=data,
+                             content_type="application/n-triples",
+                             what=f"Graph Store {self.gsp_url}: uploading <{target}>")
+            else:
+                self.update(f"INSERT DATA {{ GRAPH <{target}> {{\n{data.decode('utf-8')}}} }}",
+                            what=f"uploading <{target}>")
+            advance(len(chunk))

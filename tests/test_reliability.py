@@ -1,0 +1,244 @@
+"""Nothing lost, nothing leaked: loads under concurrency and faults (a real Oxigraph server
+behind a misbehaving proxy, all on 127.0.0.1), credentials and redirects, and one-line errors.
+Each test is named after what once broke."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from conftest import run_cli
+from crdkg.errors import EndpointError, LoadError
+from crdkg.namespaces import GRAPHS, LOCK_GRAPH, STAGING_GRAPHS
+from crdkg.store import PARTS, load_into_store
+from faults import Proxy, Recorder, Rule, is_update
+
+pytestmark = pytest.mark.server
+
+
+def _urls(base: str) -> dict:
+    return {"gsp": base + "/store", "update": base + "/update", "query": base + "/query"}
+
+
+def _expected(kg_full) -> dict[str, int]:
+    from crdkg.store import Version
+
+    version = Version.from_graph(kg_full)
+    return {GRAPHS[p]: version.count(p) for p in PARTS}
+
+
+@pytest.fixture(scope="module")
+def kg_full():
+    from crdkg.graph import load_graph
+
+    return load_graph(parts=("ontology", "shapes", "data"))
+
+
+def _ours(counts: dict[str, int]) -> dict[str, int]:
+    return {g: n for g, n in counts.items() if g.startswith("https://w3id.org/crdkg/graph/")}
+
+
+@pytest.fixture
+def proxy(fresh_server):
+    p = Proxy(fresh_server.base).start()
+    yield p
+    p.wait_for_late_requests()
+    p.stop()
+
+
+def test_two_loads_at_once_exclude_each_other(fresh_server, kg_full):
+    """Two concurrent loads both committed their MOVE and doubled every blank-node structure;
+    now the second finds the store's lock, fails, and changes nothing."""
+    urls = _urls(fresh_server.base)
+    staged, go = threading.Event(), threading.Event()
+    outcome: dict = {}
+
+    def first() -> None:
+        def hold() -> None:
+            staged.set()
+            go.wait(timeout=30)
+
+        try:
+            outcome["first"] = load_into_store(**urls, on_staged=hold)
+        except Exception as err:  # noqa: BLE001 - reported by the assertion below
+            outcome["first"] = err
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert staged.wait(timeout=60)
+    with pytest.raises(LoadError, match="another crdkg load holds the store's lock") as err:
+        load_into_store(**urls)
+    assert "--break-lock" in str(err.value) and "previous version" in str(err.value)
+    go.set()
+    thread.join(timeout=60)
+    assert not isinstance(outcome["first"], Exception), outcome["first"]
+    assert _ours(fresh_server.graph_counts()) == _expected(kg_full)  # one copy, no staging, no lock
+
+
+def test_a_lock_left_by_a_killed_load_needs_break_lock(fresh_server, kg_full):
+    fresh_server.update(f'INSERT DATA {{ GRAPH <{LOCK_GRAPH}> {{ <{LOCK_GRAPH}#dead> '
+                        f'<http://purl.org/dc/terms/identifier> "dead" }} }}')
+    u = _urls(fresh_server.base)
+    r = run_cli("load", "--endpoint", u["gsp"], "--update-endpoint", u["update"], "--query-endpoint", u["query"])
+    assert r.code == 2 and "load dead" in r.err and "--break-lock" in r.err
+    assert not any(g in GRAPHS.values() for g in fresh_server.graph_counts())  # nothing loaded
+    r = run_cli("load", "--endpoint", u["gsp"], "--update-endpoint", u["update"], "--query-endpoint", u["query"],
+                "--break-lock")
+    assert r.code == 0, r.err
+    assert _ours(fresh_server.graph_counts()) == _expected(kg_full)
+
+
+def test_a_late_move_is_reported_from_the_store_and_leaves_a_whole_version(fresh_server, proxy, kg_full):
+    """A MOVE delayed past the timeout, applied after crdkg had cleaned up (MOVE SILENT of
+    dropped graphs), emptied crdkg's graphs while the message said the previous version was
+    live. Now the MOVE is not SILENT, staging graphs stay for it, and crdkg reads the store
+    before it says what is live."""
+    load_into_store(**_urls(fresh_server.base))  # a previous version
+    fresh_server.update(f'INSERT DATA {{ GRAPH <{GRAPHS["data"]}> {{ <https://example.org/v1> '
+                        f'<https://example.org/marker> "previous" }} }}')
+    proxy.rules.append(Rule(is_update("MOVE"), delay=3))
+    with pytest.raises(LoadError) as err:
+        load_into_store(**_urls(proxy.base), timeout=1.5)
+    message = str(err.value)
+    assert "timed out" in message and "may still apply the swap" in message
+    assert "not the new version" in message and "the staging graphs are still there" in message
+    proxy.wait_for_late_requests()  # the MOVE reaches the store after the client gave up
+    counts = _ours(fresh_server.graph_counts())
+    live = {g: n for g, n in counts.items() if g in GRAPHS.values()}
+    assert live == _expected(kg_full)  # the whole new version, nothing emptied
+    load_into_store(**_urls(fresh_server.base))  # and the next load cleans up
+    assert _ours(fresh_server.graph_counts()) == _expected(kg_full)
+
+
+def test_a_move_answered_but_not_applied_is_not_reported_as_success(fresh_server, proxy, kg_full):
+    """A MOVE answered 200 but not applied, with equal triple counts, gave exit 0; the
+    content is now read back and compared."""
+    load_into_store(**_urls(fresh_server.base))
+    # the previous version differs from this one in one literal, with the same counts
+    fresh_server.update(f'DELETE {{ GRAPH <{GRAPHS["ontology"]}> {{ ?o <http://www.w3.org/2002/07/owl#versionInfo> ?v }} }} '
+                        f'INSERT {{ GRAPH <{GRAPHS["ontology"]}> {{ ?o <http://www.w3.org/2002/07/owl#versionInfo> "0.0.9" }} }} '
+                        f'WHERE {{ GRAPH <{GRAPHS["ontology"]}> {{ ?o <http://www.w3.org/2002/07/owl#versionInfo> ?v }} }}')
+    proxy.rules.append(Rule(is_update("MOVE"), fake=True))
+    with pytest.raises(LoadError, match="does not hold this load's version") as err:
+        load_into_store(**_urls(proxy.base))
+    assert "ontology" in str(err.value)
+
+
+def test_staging_graphs_of_earlier_failed_loads_are_removed(fresh_server, kg_full):
+    stale = f"{STAGING_GRAPHS}0123456789ab/data"
+    fresh_server.update(f"INSERT DATA {{ GRAPH <{stale}> {{ <https://example.org/s> <https://example.org/p> 1 }} }}")
+    summary = load_into_store(**_urls(fresh_server.base))
+    assert stale not in fresh_server.graph_counts()
+    assert "Removed 1 staging graphs" in str(summary)
+    assert _ours(fresh_server.graph_counts()) == _expected(kg_full)
+
+
+def test_a_failed_count_after_staging_keeps_the_previous_version_and_says_what_is_left(fresh_server, proxy, kg_full):
+    load_into_store(**_urls(fresh_server.base))
+    before = fresh_server.graph_counts()
+    proxy.rules.append(Rule(lambda m, p, b: p.startswith("/query") and b"COUNT" in b, cut=True))
+    with pytest.raises(LoadError, match="Nothing was replaced") as err:
+        load_into_store(**_urls(proxy.base), timeout=5)
+    assert "previous version" in str(err.value)
+    after = fresh_server.graph_counts()
+    assert {g: n for g, n in after.items() if g in GRAPHS.values()} == \
+           {g: n for g, n in before.items() if g in GRAPHS.values()}
+    assert not any(g.startswith(STAGING_GRAPHS) for g in after)  # removed, since the store still answers
+
+
+# -- credentials and server text -------------------------------------------------------
+
+def _json(handler):
+    return 200, {"Content-Type": "application/sparql-results+json"}, b'{"head":{"vars":["x"]},"results":{"bindings":[]}}'
+
+
+@pytest.mark.parametrize("env", [{"CRDKG_ENDPOINT_TOKEN": "tok-Zq81"},
+                                 {"CRDKG_ENDPOINT_USER": "alice", "CRDKG_ENDPOINT_PASSWORD": "pw-Zq81"}])
+def test_credentials_are_never_sent_to_another_origin_on_a_redirect(env):
+    other = Recorder(_json)
+    redirector = Recorder(lambda h: (302, {"Location": other.base + "/sparql"}, b""))
+    try:
+        r = run_cli("query", "--query", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", redirector.base + "/query",
+                    env=env)
+        assert r.code == 2 and "another origin" in r.err and "Traceback" not in r.err, r.err
+        assert other.requests == []  # neither the request nor the credentials went there
+        assert redirector.requests and "Authorization" in redirector.requests[0]
+        r = run_cli("load", "--endpoint", redirector.base + "/store", env=env)
+        assert r.code == 2 and "another origin" in r.err, r.err
+        assert other.requests == []
+    finally:
+        other.stop()
+        redirector.stop()
+
+
+def test_a_redirect_to_the_same_origin_is_followed():
+    def redirect(handler):
+        if handler.path.startswith("/old"):
+            return 307, {"Location": "/sparql"}, b""
+        return _json(handler)
+
+    same = Recorder(redirect)
+    try:
+        r = run_cli("query", "--query", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", same.base + "/old")
+        assert r.code == 0, r.err
+    finally:
+        same.stop()
+
+
+def test_credentials_echoed_by_a_server_are_redacted_and_server_text_is_one_line():
+    def echo(handler):
+        body = f"bad request\nyour header: {handler.headers.get('Authorization')}\n\x1b[31mred\x1b[0m".encode()
+        return 400, {"Content-Type": "text/plain"}, body
+
+    server = Recorder(echo)
+    try:
+        for env, secret in (({"CRDKG_ENDPOINT_USER": "alice", "CRDKG_ENDPOINT_PASSWORD": "pw-Zq81"}, "pw-Zq81"),
+                            ({"CRDKG_ENDPOINT_TOKEN": "tok-Zq81"}, "tok-Zq81")):
+            r = run_cli("query", "macro-regions", "--endpoint", server.base + "/query", env=env)
+            assert r.code == 2
+            import base64
+
+            basic = base64.b64encode(b"alice:pw-Zq81").decode()
+            assert secret not in r.err and basic not in r.err and "[redacted]" in r.err, r.err
+            assert len(r.err.strip().splitlines()) == 1 and "\x1b" not in r.err and "\\x1b" in r.err
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("url", ["ftp://alice:pw-Zq81@127.0.0.1/x", "http://alice:pw-Zq81@127.0.0.1:9/q",
+                                 "http://127.0.0.1:99999/query"])
+def test_a_bad_endpoint_url_is_one_line_and_shows_no_credentials(url):
+    r = run_cli("query", "macro-regions", "--endpoint", url)
+    assert r.code == 2 and "pw-Zq81" not in r.err and "Traceback" not in r.err, r.err
+    assert len(r.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("answer", [b'{"boolean": "yes"}', b"[" * 100_000 + b"]" * 100_000,
+                                    b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "odd"}}]}}'])
+def test_a_malformed_answer_is_a_one_line_error(answer):
+    server = Recorder(lambda h: (200, {"Content-Type": "application/sparql-results+json"}, answer))
+    try:
+        for query in ("ASK { ?s ?p ?o }", "SELECT ?x WHERE { ?x ?p ?o }"):
+            r = run_cli("query", "--query", query, "--endpoint", server.base + "/query")
+            assert r.code == 2 and "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1, r.err
+            assert "true" not in r.out
+    finally:
+        server.stop()
+
+
+def test_a_timeout_that_is_no_timeout_is_refused():
+    for value in ("inf", "nan", "0", "-1"):
+        r = run_cli("query", "macro-regions", "--endpoint", "http://127.0.0.1:9/query", "--timeout", value)
+        assert r.code == 2 and "Traceback" not in r.err and "timeout" in r.err, (value, r.err)
+        r = run_cli("load", "--endpoint", "http://127.0.0.1:9/store", "--timeout", value)
+        assert r.code == 2 and "Traceback" not in r.err and "timeout" in r.err, (value, r.err)
+    with pytest.raises(EndpointError):
+        from crdkg.engines.endpoint import EndpointEngine
+
+        EndpointEngine("http://127.0.0.1:9/query", timeout=float("inf"))
+
+
+def test_the_lock_graph_is_left_empty_after_a_load(fresh_server):
+    load_into_store(**_urls(fresh_server.base))
+    assert LOCK_GRAPH not in fresh_server.graph_counts()
