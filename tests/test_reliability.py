@@ -242,3 +242,138 @@ def test_a_timeout_that_is_no_timeout_is_refused():
 def test_the_lock_graph_is_left_empty_after_a_load(fresh_server):
     load_into_store(**_urls(fresh_server.base))
     assert LOCK_GRAPH not in fresh_server.graph_counts()
+
+
+# -- hostile files -------------------------------------------------------------------
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+<!ENTITY a "aaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="https://example.org/">
+<rdf:Description rdf:about="https://example.org/a"><ex:p>&d;</ex:p></rdf:Description></rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("command", [["query", "macro-regions", "--no-cache", "--data"], ["validate"]])
+def test_rdf_xml_entities_that_expand_without_bound_are_refused(tmp_path, command):
+    """987 bytes of RDF/XML grew to 6-9 GB before it was killed; one big entity used 20,000
+    times made a 2 GB literal and validate said "Conforms"."""
+    laughs = tmp_path / "laughs.rdf"
+    laughs.write_text(BILLION_LAUGHS, encoding="utf-8")
+    big = tmp_path / "big.rdf"
+    big.write_text(BILLION_LAUGHS.replace('"aaaaaaaaaa"', '"' + "a" * 100_000 + '"').replace(
+        "<ex:p>&d;</ex:p>", "<ex:p>" + "&a;" * 20_000 + "</ex:p>"), encoding="utf-8")
+    for path in (laughs, big):
+        r = run_cli(*command, str(path), timeout=60)
+        assert r.code == 2 and "entity" in r.err and path.name in r.err, r.err
+
+
+def test_rdf_xml_with_namespace_entities_is_read(tmp_path):
+    """Protégé writes short entities for namespaces; they are safe and read."""
+    ok = tmp_path / "ok.rdf"
+    ok.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n<!ENTITY ex "https://example.org/">\n]>\n'
+                  '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="https://example.org/">'
+                  '<rdf:Description rdf:about="&ex;a"><ex:p>x</ex:p></rdf:Description></rdf:RDF>\n', encoding="utf-8")
+    r = run_cli("query", "--data", str(ok), "--no-cache", "--query",
+                "SELECT ?o WHERE { <https://example.org/a> <https://example.org/p> ?o }", "--format", "csv")
+    assert r.code == 0 and r.out.splitlines() == ["o", "x"], r.err
+
+
+def test_json_ld_nested_deep_is_refused_not_a_crash(tmp_path):
+    """JSON-LD nested 10,000 deep crashed the process (SIGSEGV, no message)."""
+    n = 10_000
+    deep = tmp_path / "deep.jsonld"
+    deep.write_text('{"@context": {"p": "https://example.org/p"}, "@id": "https://example.org/a", '
+                    + '"p": {' * n + '"@id": "https://example.org/b"' + "}" * n + "}", encoding="utf-8")
+    for command in (["query", "macro-regions", "--no-cache", "--data", str(deep)], ["validate", str(deep)]):
+        r = run_cli(*command, timeout=60)
+        assert r.code == 2 and "nested deeper than 256" in r.err, (command, r.code, r.err)
+
+
+def test_a_literal_over_16_mib_is_a_clear_error(tmp_path):
+    big = tmp_path / "big.ttl"
+    big.write_text('<https://example.org/a> <https://example.org/p> "' + "x" * (17 * 1024 * 1024) + '" .\n',
+                   encoding="utf-8")
+    r = run_cli("validate", str(big), timeout=120)
+    assert r.code == 2 and "16 MiB" in r.err and "big.ttl" in r.err and "Traceback" not in r.err, r.err
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    bom = tmp_path / "bom.ttl"
+    bom.write_bytes(b"\xef\xbb\xbf<https://example.org/a> <https://example.org/p> <https://example.org/o> .\n")
+    r = run_cli("query", "--data", str(bom), "--no-cache", "--format", "csv", "--query",
+                "SELECT ?o WHERE { <https://example.org/a> <https://example.org/p> ?o }")
+    assert r.code == 0 and r.out.splitlines() == ["o", "https://example.org/o"], r.err
+    r = run_cli("validate", str(bom), "--shapes-only", "--shapes", str(_shapes(tmp_path)))
+    assert r.code == 0, r.err
+
+
+def _shapes(tmp_path):
+    path = tmp_path / "shapes.ttl"
+    path.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n<https://example.org/S> sh:targetNode "
+                    "<https://example.org/a> ; sh:property [ sh:path <https://example.org/p> ; sh:minCount 1 ] .\n",
+                    encoding="utf-8")
+    return path
+
+
+# -- one line, the right exit code -------------------------------------------------
+
+@pytest.mark.parametrize(("args", "code", "words"), [
+    (["query", ""], 2, "query name is empty"),
+    (["query", "--query", ""], 2, "query text is empty"),
+    (["format", "/"], 2, "Turtle (.ttl) only"),
+    (["query", "macro-regions", "--endpoint", "http://127.0.0.1:99999/q"], 2, "Port out of range"),
+    (["query", "macro-regions", "--endpoint", "http://127.0.0.1:9/q", "--timeout", "inf"], 2, "timeout"),
+])
+def test_bad_command_lines_are_one_line_with_exit_2(args, code, words):
+    r = run_cli(*args)
+    assert r.code == code and words in r.err and "Traceback" not in r.err, r.err
+    assert len(r.err.strip().splitlines()) == 1
+
+
+def test_a_full_disk_on_standard_output_is_exit_74():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "crdkg", "query", "macro-regions"], stdout=full,
+                              stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 74 and "No space left on device" in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_closed_standard_output_is_exit_74():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    proc = subprocess.run([sys.executable, "-m", "crdkg", "info"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                          text=True, cwd=ROOT, timeout=60, close_fds=True,
+                          preexec_fn=lambda: __import__("os").close(1))
+    assert proc.returncode == 74 and "standard output is closed" in proc.stderr, proc.stderr
+
+
+def test_an_ascii_locale_still_gets_the_chinese_labels():
+    r = run_cli("query", "macro-regions", "--lang", "zh", "--format", "csv", env={"PYTHONIOENCODING": "ascii"})
+    assert r.code == 0 and "西部地区" in r.out, r.err
+
+
+def test_an_internal_error_is_one_line_with_exit_70(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = ("import crdkg.cli as cli\n"
+            "def boom(args): raise TypeError('something crdkg did not expect')\n"
+            "cli.COMMANDS['info'] = boom\n"
+            "raise SystemExit(cli.main(['info']))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 70 and "internal error: TypeError" in proc.stderr and "Traceback" not in proc.stderr

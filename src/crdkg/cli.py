@@ -155,7 +155,7 @@ def _make_engine(args: Namespace):  # type: ignore[no-untyped-def]
         if not os.path.isfile(path):
             from .errors import InputError
 
-            raise InputError("no such file", path=str(path))
+            raise InputError("is a folder, not a file" if os.path.isdir(path) else "no such file", path=str(path))
     return api.embedded_engine(kind=args.engine, data=args.data, cache=False if args.no_cache else None)
 
 
@@ -180,6 +180,9 @@ def cmd_query(args: Namespace) -> int:
     from .results import write_result
 
     params = dict(args.param)
+    for given, what in ((args.name, "query name"), (args.query, "query text"), (args.file, "query file")):
+        if given is not None and not given.strip():
+            raise QueryError(f"the {what} is empty (see 'crdkg queries' for the stored queries)")
     sources = [x for x in (args.name, args.query, args.file) if x is not None]
     if len(sources) != 1:
         raise QueryError("give exactly one of NAME, --query TEXT or --file FILE")
@@ -266,20 +269,63 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; every failure is one line on stderr with an exit code of
+    :mod:`crdkg.errors` (never a traceback)."""
+    from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_MEMORY, EXIT_OUTPUT
+
+    if sys.stdout is None:  # started with standard output closed: the output would be lost
+        if sys.stderr is not None:
+            print("crdkg: error: standard output is closed; nothing can be written", file=sys.stderr)
+        return EXIT_OUTPUT
+    for stream, errors in ((sys.stdout, "strict"), (sys.stderr, "backslashreplace")):
+        try:  # crdkg writes UTF-8, whatever the locale or PYTHONIOENCODING says
+            stream.reconfigure(encoding="utf-8", errors=errors)  # type: ignore[union-attr]
+        except (AttributeError, ValueError):
+            pass
     args = parse_args(list(sys.argv[1:] if argv is None else argv))
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a full disk shows here, not at exit
+        return code
     except CrdkgError as err:
-        print(f"crdkg: error: {err}", file=sys.stderr)
-        return err.exit_code
+        return _fail(str(err), err.exit_code)
     except KeyboardInterrupt:
-        print("crdkg: interrupted", file=sys.stderr)
-        return 130
+        return _fail("interrupted", EXIT_INTERRUPTED, prefix="crdkg: ")
     except BrokenPipeError:
+        _quiet_stdout()
         return EXIT_OK
-    except FileNotFoundError as err:
-        print(f"crdkg: error: {err}", file=sys.stderr)
-        return EXIT_ERROR
+    except MemoryError:
+        return _fail("out of memory (the input is too large for this machine)", EXIT_MEMORY)
+    except OSError as err:
+        _quiet_stdout()
+        return _fail(f"cannot write the output: {err.strerror or err}", EXIT_OUTPUT)
+    except RecursionError:
+        return _fail("the input is nested too deeply to process", EXIT_ERROR)
+    except Exception as err:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+        text = " ".join(str(err).split())[:300]
+        return _fail(f"internal error: {type(err).__name__}: {text} (a bug in crdkg; please report it)",
+                     EXIT_INTERNAL)
+
+
+def _fail(message: str, code: int, prefix: str = "crdkg: error: ") -> int:
+    try:
+        print(prefix + message, file=sys.stderr)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return code
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush of a broken or full
+    output does not print a second error."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

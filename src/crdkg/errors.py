@@ -5,7 +5,11 @@ Exit codes (documented in the README):
 * 0: success, or the data conforms;
 * 1: the data does not conform (``crdkg validate``), or a check found rows;
 * 2: bad input: a file that does not parse, a bad parameter, an endpoint that
-  fails, a store that refuses a load.
+  fails, a store that refuses a load;
+* 70: an internal error (an exception crdkg did not expect: a bug, reported on one line);
+* 71: out of memory;
+* 74: the output cannot be written (a full disk, a closed standard output);
+* 130: interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -13,6 +17,10 @@ from __future__ import annotations
 EXIT_OK = 0
 EXIT_NONCONFORMANT = 1
 EXIT_ERROR = 2
+EXIT_INTERNAL = 70
+EXIT_MEMORY = 71
+EXIT_OUTPUT = 74
+EXIT_INTERRUPTED = 130
 
 
 class CrdkgError(Exception):

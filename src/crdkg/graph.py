@@ -125,8 +125,11 @@ def _load_file(store: ox.Store, path: str, part: str, *, bulk: bool = False, enc
             data = fh.read()
     except OSError as err:
         raise InputError(f"cannot read file: {err.strerror or err}", path=path) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]  # a UTF-8 byte-order mark is no part of the RDF
     if not data or data.isspace():
         return  # an empty file is an empty graph
+    _refuse_hostile(data, fmt, path)
     # the shipped files use no relative IRIs (the tests parse them without a base)
     base = None if part in GRAPHS else _file_iri(path)
     graph = _graph_node(part) if graph is None else graph
@@ -143,8 +146,45 @@ def _load_file(store: ox.Store, path: str, part: str, *, bulk: bool = False, enc
             store.load(data, format=fmt, base_iri=base, to_graph=graph)
     except SyntaxError as err:
         raise _parse_error(path, err) from None
+    except MemoryError as err:
+        raise InputError(f"a single literal or IRI is larger than the parser's limit of 16 MiB ({err})",
+                         path=path) from None
     except (ValueError, OSError) as err:
         raise InputError(str(err), path=path) from None
+
+
+#: Limits on input that would otherwise exhaust memory or crash the parser (see the README).
+MAX_JSON_DEPTH = 256  # JSON-LD nested deeper crashes the parser (a stack overflow)
+MAX_ENTITY_VALUE = 200  # RDF/XML entities: short values without references, as namespaces use them
+
+
+def _refuse_hostile(data: bytes, fmt: ox.RdfFormat, path: str) -> None:
+    """Refuse input built to exhaust the parser: RDF/XML entities that expand without bound
+    ("billion laughs"), JSON-LD nested deeper than :data:`MAX_JSON_DEPTH`."""
+    if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in data:
+        import re
+
+        for m in re.finditer(rb"<!ENTITY\s+(%\s+)?([^\s]+)\s+(?:SYSTEM|PUBLIC)?\s*(\"[^\"]*\"|'[^']*')", data):
+            value = m.group(3)[1:-1]
+            if m.group(1) or b"&" in value or b"%" in value or len(value) > MAX_ENTITY_VALUE \
+                    or b"SYSTEM" in m.group(0) or b"PUBLIC" in m.group(0):
+                raise InputError(f"RDF/XML entity {m.group(2).decode('utf-8', 'replace')!r} is refused: crdkg reads "
+                                 f"only internal entities of at most {MAX_ENTITY_VALUE} characters that name no "
+                                 "other entity (entities that expand without bound exhaust memory)", path=path)
+        if data.count(b"<!ENTITY") != len(re.findall(rb"<!ENTITY\s+[^\s%]+\s+(\"[^\"]*\"|'[^']*')", data)):
+            raise InputError("RDF/XML entity declarations that crdkg cannot check are refused", path=path)
+    elif fmt == ox.RdfFormat.JSON_LD:
+        import re
+
+        depth = 0
+        for m in re.finditer(rb'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', data):
+            c = m.group(0)[:1]
+            if c in (b"[", b"{"):
+                depth += 1
+                if depth > MAX_JSON_DEPTH:
+                    raise InputError(f"JSON-LD nested deeper than {MAX_JSON_DEPTH} levels is refused", path=path)
+            elif c in (b"]", b"}"):
+                depth -= 1
 
 
 def _file_iri(path: str) -> str:

@@ -55,7 +55,7 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
         with_ontology, checks = False, False
     for p in [*paths, *shape_paths]:
         if not p.is_file():
-            raise CrdkgError(f"{p}: no such file")
+            raise CrdkgError(f"{p}: {'is a folder, not a file' if p.is_dir() else 'no such file'}")
     both = [p for p in dict.fromkeys(paths) if p in shape_paths]
     data_only = [p for p in dict.fromkeys(paths) if p not in both]
     shapes_alone = [p for p in dict.fromkeys(shape_paths) if p not in both]
