@@ -83,6 +83,8 @@ class FileIndex:
     triples: dict[tuple[str, str, str], int] = field(default_factory=dict)
     subjects: dict[str, int] = field(default_factory=dict)
     terms: dict[str, int] = field(default_factory=dict)
+    #: subject -> [(predicate, object, line)], so that a result finds its subject's triples at once
+    by_subject: dict[str, list[tuple[str, str, int]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, path: Path, subjects: Set[str] | None = None, needles: Set[str] = frozenset()) -> FileIndex:
@@ -127,7 +129,9 @@ class FileIndex:
                     root = s
                 line = start_line + _offset(lines, q.predicate, q.object, prefixes)
                 subject = s if s != "_:" else (root or s)
-                index.triples.setdefault((subject, p, o), line)
+                if (subject, p, o) not in index.triples:
+                    index.triples[(subject, p, o)] = line
+                    index.by_subject.setdefault(subject, []).append((p, o, line))
                 index.subjects.setdefault(subject, start_line)
                 for t in (subject, p, o):
                     index.terms.setdefault(t, line)
@@ -200,9 +204,15 @@ class Locator:
         self._indexes: dict[Path, FileIndex] = {}
         self._wanted: tuple[set[str], set[str]] | None = None  # subjects and needles; None: all
 
+    #: with more terms to look for than this, every statement is indexed (linear in the file)
+    #: rather than each statement searched for each term (quadratic)
+    MAX_NEEDLES = 64
+
     def _index(self, path: Path) -> FileIndex:
         if path not in self._indexes:
             subjects, needles = self._wanted or (None, set())
+            if len(needles) > self.MAX_NEEDLES:
+                subjects, needles = None, set()
             self._indexes[path] = FileIndex.build(path, subjects, needles)
         return self._indexes[path]
 
@@ -233,13 +243,14 @@ class Locator:
                 return str(file), idx.triples[(value, inverse, focus)]
         for file in self.paths:
             idx = self._index(file)
+            about = idx.by_subject.get(focus, ())
             if value is not None:
-                for (s, p, o), line in idx.triples.items():
-                    if s == focus and value in (p, o):
+                for p, o, line in about:
+                    if value in (p, o):
                         return str(file), line
             if simple and path is not None:
-                for (s, p, _), line in idx.triples.items():
-                    if s == focus and p == path:
+                for p, _, line in about:
+                    if p == path:
                         return str(file), line
         if path is None and value is not None and value != focus:
             for file in self.paths:  # a graph-wide finding: where the value is used
