@@ -61,3 +61,64 @@ def test_small_inputs_are_not_cached(cache_dir, tmp_path):
     _data(mine, "small")
     load_graph(extra=[mine])
     assert not cache_dir.exists() or not any(cache_dir.iterdir())
+
+
+def test_a_file_replaced_between_hashing_and_parsing_cannot_poison_the_entry(cache_dir, tmp_path, monkeypatch):
+    """The entry was keyed on one content and built from another, for good; now it is built
+    from the very bytes that were hashed."""
+    import crdkg.cache as cache
+
+    mine = tmp_path / "mine.ttl"
+    _data(mine, "hashed")
+    real = cache.read_files
+
+    def read_then_replace(files):
+        out = real(files)
+        _data(mine, "replaced")  # the file changes after it was read and hashed
+        return out
+
+    monkeypatch.setattr(cache, "read_files", read_then_replace)
+    assert _label(load_graph(extra=[mine], cache=True)) == ["hashed"]
+    monkeypatch.undo()
+    assert _label(load_graph(extra=[mine], cache=True)) == ["replaced"]  # a new key for the new content
+    _data(mine, "hashed")
+    assert _label(load_graph(extra=[mine], cache=True)) == ["hashed"]
+
+
+def test_a_corrupt_entry_is_built_again(cache_dir, tmp_path):
+    mine = tmp_path / "mine.ttl"
+    _data(mine, "first")
+    load_graph(extra=[mine], cache=True)
+    (entry,) = [d for d in cache_dir.iterdir() if (d / "complete").exists()]
+    import shutil
+
+    shutil.rmtree(entry / "store")
+    (entry / "store").write_text("not a store", encoding="utf-8")
+    assert _label(load_graph(extra=[mine], cache=True)) == ["first"]
+
+
+def test_an_unusable_cache_falls_back_to_memory_with_a_warning(tmp_path):
+    from conftest import run_cli
+
+    mine = tmp_path / "mine.ttl"
+    _data(mine, "first")
+    with open(mine, "a", encoding="utf-8") as f:  # large enough for the cache (crdkg.cache.MIN_BYTES)
+        f.write("# " + "x" * (4 * 1024 * 1024) + "\n")
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("x", encoding="utf-8")
+    r = run_cli("query", "--data", str(mine), "--format", "csv", "--query",
+                "SELECT ?l WHERE { <https://example.org/x> ?p ?l }",
+                env={"CRDKG_CACHE_DIR": str(not_a_folder / "cache")})
+    assert r.code == 0, r.err
+    assert r.out.splitlines() == ["l", "first"]
+    assert "warning: the cache cannot be used" in r.err and len(r.err.strip().splitlines()) == 1
+
+
+def test_a_killed_build_leaves_no_folder_behind_for_good(cache_dir, tmp_path):
+    mine = tmp_path / "mine.ttl"
+    _data(mine, "first")
+    cache_dir.mkdir(parents=True)
+    dead = cache_dir / "0123abcd.building-999999999"  # no such process
+    (dead / "store").mkdir(parents=True)
+    load_graph(extra=[mine], cache=True)
+    assert not dead.exists()

@@ -320,3 +320,21 @@ def test_a_file_that_is_both_data_and_shapes_is_read_once(tmp_path):
     report = validate(files=[both], extra_shapes=[both], shapes_only=True)
     assert _found(report) == [("a", "MaxCount", None)]
     assert report.files == [str(both)]
+
+
+def test_many_graph_wide_results_are_all_located(tmp_path):
+    """Locating 20,000 results took 451 s: each statement was searched for each result's term.
+    With more terms than Locator.MAX_NEEDLES every statement is indexed once instead; the lines
+    must be the same."""
+    from crdkg.validation.locate import Locator
+
+    n = Locator.MAX_NEEDLES * 3
+    shapes = (f'ex:S a sh:NodeShape ; sh:targetSubjectsOf ex:p ; sh:sparql [ sh:select '
+              f'"SELECT $this ?value WHERE {{ $this <{EX}p> ?value }}" ] .')
+    data = "\n".join(f"ex:s{i} ex:p ex:o{i} ." for i in range(n))
+    s, d = _files(tmp_path, shapes, data)
+    report = validate(files=[d], extra_shapes=[s], shapes_only=True)
+    assert len(report.results) == n
+    head = len(PREFIXES.splitlines())
+    assert sorted((r.focus, r.line) for r in report.results) == sorted(
+        (f"{EX}s{i}", head + 1 + i) for i in range(n))

@@ -53,51 +53,91 @@ def wanted(files: Paths, forced: bool | None) -> bool:
     return total >= MIN_BYTES
 
 
-def key(files: Paths) -> str:
+class CacheError(Exception):
+    """The cache cannot be used (unwritable, corrupt): the caller parses into memory."""
+
+
+def read_files(files: Paths) -> tuple[str, dict[str, bytes]]:
+    """The key of ``files`` and the bytes of each, read once: the store is built from the
+    very bytes that were hashed, so a file replaced in between cannot poison the entry."""
     from . import __version__
 
     h = blake2b(digest_size=20)
     h.update(f"crdkg {__version__} pyoxigraph {ox.__version__}\n".encode())
+    contents: dict[str, bytes] = {}
     for part, paths in files.items():
         for p in paths:
-            h.update(f"{part}\0{os.path.realpath(p)}\0".encode())
-            with open(p, "rb") as f:
-                while chunk := f.read(1 << 20):
-                    h.update(chunk)
+            path = os.fspath(p)
+            h.update(f"{part}\0{os.path.realpath(path)}\0".encode())
+            with open(path, "rb") as f:
+                data = f.read()
+            h.update(data)
             h.update(b"\n")
-    return h.hexdigest()
+            contents[path] = data
+    return h.hexdigest(), contents
+
+
+def key(files: Paths) -> str:
+    return read_files(files)[0]
 
 
 def _prune(root: Path) -> None:
     import shutil
+    import time
 
     entries = sorted((d for d in root.iterdir() if d.is_dir() and (d / "complete").exists()),
                      key=lambda d: (d / "complete").stat().st_mtime, reverse=True)
     for old in entries[KEEP:]:
         shutil.rmtree(old, ignore_errors=True)
+    for d in root.iterdir():  # builds that were killed: their process is gone
+        if ".building-" in d.name:
+            pid = d.name.rsplit("-", 1)[-1]
+            alive = pid.isdigit() and _alive(int(pid))
+            if not alive or time.time() - d.stat().st_mtime > 24 * 3600:
+                shutil.rmtree(d, ignore_errors=True)
+        elif d.is_dir() and not (d / "complete").exists() and time.time() - d.stat().st_mtime > 3600:
+            shutil.rmtree(d, ignore_errors=True)  # an entry whose build never completed
 
 
-def cached_store(files: Paths, load: Callable[[ox.Store, str, str], None]) -> ox.Store:
-    """The read-only store for ``files``, built with ``load`` on a miss."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process
+    return True
+
+
+def cached_store(files: Paths, load: Callable[[ox.Store, str, str, bytes], None]) -> ox.Store:
+    """The read-only store for ``files``, built with ``load`` (store, path, part, the file's
+    bytes) on a miss. Raises :class:`CacheError` when the cache cannot be used; a corrupt
+    entry is removed and built again."""
     import shutil
     import traceback
     from pathlib import Path
 
     root = Path(folder())
-    entry = root / key(files)
+    digest, contents = read_files(files)
+    entry = root / digest
     if (entry / "complete").exists():
-        (entry / "complete").touch()
-        return ox.Store.read_only(str(entry / "store"))
-    root.mkdir(parents=True, exist_ok=True)
+        try:
+            store = ox.Store.read_only(str(entry / "store"))
+            (entry / "complete").touch()
+            return store
+        except (OSError, RuntimeError, ValueError):
+            shutil.rmtree(entry, ignore_errors=True)  # corrupt: built again below
     building = root / f"{entry.name}.building-{os.getpid()}"
-    shutil.rmtree(building, ignore_errors=True)
     store = None
     try:
+        root.mkdir(parents=True, exist_ok=True)
+        _prune(root)
+        shutil.rmtree(building, ignore_errors=True)
         building.mkdir(parents=True)
         store = ox.Store(str(building / "store"))
         for part, paths in files.items():
             for path in paths:
-                load(store, path, part)
+                load(store, os.fspath(path), part, contents[os.fspath(path)])
         store.flush()
         del store
         try:
@@ -105,11 +145,15 @@ def cached_store(files: Paths, load: Callable[[ox.Store, str, str], None]) -> ox
         except OSError:  # another process built it first
             shutil.rmtree(building, ignore_errors=True)
         (entry / "complete").touch()
+        return ox.Store.read_only(str(entry / "store"))
+    except (OSError, RuntimeError) as err:
+        store = None  # noqa: F841 - close the half-built store before removing it
+        traceback.clear_frames(err.__traceback__)
+        shutil.rmtree(building, ignore_errors=True)
+        raise CacheError(f"{root}: {getattr(err, 'strerror', None) or err}") from None
     except BaseException as err:
         # close the half-built store (the traceback's frames hold it) before removing it
         store = None  # noqa: F841 - drops this frame's reference
         traceback.clear_frames(err.__traceback__)
         shutil.rmtree(building, ignore_errors=True)
         raise
-    _prune(root)
-    return ox.Store.read_only(str(entry / "store"))

@@ -118,13 +118,14 @@ def _parse_error(path: str, err: SyntaxError) -> InputError:
 
 
 def _load_file(store: ox.Store, path: str, part: str, *, bulk: bool = False, encoder: Encoder | None = None,
-               graph: ox.NamedNode | ox.DefaultGraph | None = None) -> None:
+               graph: ox.NamedNode | ox.DefaultGraph | None = None, data: bytes | None = None) -> None:
     fmt = rdf_format(path)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as err:
-        raise InputError(f"cannot read file: {err.strerror or err}", path=path) from None
+    if data is None:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as err:
+            raise InputError(f"cannot read file: {err.strerror or err}", path=path) from None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]  # a UTF-8 byte-order mark is no part of the RDF
     if not data or data.isspace():
@@ -234,11 +235,20 @@ def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
                            graph=ox.DefaultGraph() if part in in_default else None)
         return KnowledgeGraph(store=store, files=chosen, encoded=encoder.encoded, in_default=frozenset(in_default))
     if extra or cache:  # the shipped graph alone parses faster than a store opens
-        from .cache import cached_store, wanted
+        from .cache import CacheError, cached_store, wanted
 
         if wanted(chosen, cache):
-            store = cached_store(chosen, lambda st, path, part: _load_file(st, path, part, bulk=True))
-            return KnowledgeGraph(store=store, files=chosen)
+            try:
+                store = cached_store(chosen, lambda st, path, part, data: _load_file(st, path, part, bulk=True,
+                                                                                    data=data))
+                return KnowledgeGraph(store=store, files=chosen)
+            except CacheError as err:
+                import sys
+
+                print(f"crdkg: warning: the cache cannot be used ({err}); parsing into memory instead",
+                      file=sys.stderr)
+            except OSError:
+                pass  # a file that cannot be read: the loader below names it
     store = ox.Store()
     for part, paths in chosen.items():
         for path in paths:
