@@ -377,3 +377,15 @@ def test_an_internal_error_is_one_line_with_exit_70(tmp_path):
             "raise SystemExit(cli.main(['info']))\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 70 and "internal error: TypeError" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_rdf_xml_nested_deep_is_refused(tmp_path):
+    """RDF/XML nested deep takes the parser super-quadratic time."""
+    n = 2_000
+    deep = tmp_path / "deep.rdf"
+    deep.write_text('<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                    'xmlns:ex="https://example.org/"><rdf:Description rdf:about="https://example.org/a">'
+                    + "<ex:p><rdf:Description>" * n + "<ex:q>x</ex:q>" + "</rdf:Description></ex:p>" * n
+                    + "</rdf:Description></rdf:RDF>", encoding="utf-8")
+    r = run_cli("validate", str(deep), timeout=60)
+    assert r.code == 2 and "nested deeper than 512" in r.err and "deep.rdf" in r.err, r.err

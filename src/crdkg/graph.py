@@ -157,11 +157,24 @@ def _load_file(store: ox.Store, path: str, part: str, *, bulk: bool = False, enc
 #: Limits on input that would otherwise exhaust memory or crash the parser (see the README).
 MAX_JSON_DEPTH = 256  # JSON-LD nested deeper crashes the parser (a stack overflow)
 MAX_ENTITY_VALUE = 200  # RDF/XML entities: short values without references, as namespaces use them
+MAX_XML_DEPTH = 512  # RDF/XML elements nested deeper take the parser super-quadratic time
 
 
 def _refuse_hostile(data: bytes, fmt: ox.RdfFormat, path: str) -> None:
     """Refuse input built to exhaust the parser: RDF/XML entities that expand without bound
-    ("billion laughs"), JSON-LD nested deeper than :data:`MAX_JSON_DEPTH`."""
+    ("billion laughs"), RDF/XML nested deeper than :data:`MAX_XML_DEPTH`, JSON-LD nested
+    deeper than :data:`MAX_JSON_DEPTH`."""
+    if fmt == ox.RdfFormat.RDF_XML:
+        import re
+
+        depth = 0
+        for m in re.finditer(rb"<(/?)[A-Za-z_][^<>]*?(/?)>|<!--.*?-->|<!\[CDATA\[.*?\]\]>", data, re.DOTALL):
+            if m.group(1):
+                depth -= 1
+            elif m.group(2) is not None and not m.group(2) and m.group(0)[1:2] not in (b"!", b"?"):
+                depth += 1
+                if depth > MAX_XML_DEPTH:
+                    raise InputError(f"RDF/XML nested deeper than {MAX_XML_DEPTH} elements is refused", path=path)
     if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in data:
         import re
 
