@@ -338,3 +338,18 @@ def test_many_graph_wide_results_are_all_located(tmp_path):
     head = len(PREFIXES.splitlines())
     assert sorted((r.focus, r.line) for r in report.results) == sorted(
         (f"{EX}s{i}", head + 1 + i) for i in range(n))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("written", ["4.0", "04", "+4", "4.0e0"])
+def test_a_bare_number_is_checked_as_written(tmp_path, engine, written):
+    """Files with no datatype written (no ^^) load through the store's own parser, unless a
+    bare number or boolean may be rewritten by it: those go through crdkg's encoding."""
+    s, d = _files(tmp_path, "ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:n ; sh:in ( 4 ) ] .",
+                  f"ex:a ex:n {written} .")
+    report = _run_files(s, d, engine)
+    assert [r.value for r in report.results] == [written]
+
+
+def _run_files(s, d, engine):
+    return validate(files=[d], extra_shapes=[s], shapes_only=True, engine=engine)
