@@ -151,7 +151,7 @@ def test_division_agrees_with_reference(data, row):
     if row["name_zh_short"] != row["name_zh"]:
         assert (d, SKOS.altLabel, Literal(row["name_zh_short"], lang="zh")) in data
     assert (d, RDF.type, TYPES[row["type"]]) in data
-    assert (d, OWL.sameAs, URIRef("http://www.wikidata.org/entity/" + row["wikidata"])) in data
+    assert (d, SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/" + row["wikidata"])) in data
     macro = row["nbs_macro_region"]
     if macro:
         assert (d, GEO.sfWithin, URIRef(f"{ID}region/{macro}")) in data
@@ -534,5 +534,5 @@ def test_labels_in_both_languages_on_every_described_resource(both):
 def test_no_invented_wikidata_items(data):
     """Every Wikidata link is one that the reference lists."""
     listed = {r["wikidata"] for r in _rows("provincial_divisions.csv")} | {"Q148"}
-    used = {str(o).rsplit("/", 1)[-1] for o in data.objects(None, OWL.sameAs)}
+    used = {str(o).rsplit("/", 1)[-1] for o in data.objects(None, SKOS.exactMatch)}
     assert used <= listed

@@ -69,3 +69,13 @@ def test_a_clash_is_found():
     g.add((x, CRD.hasTask, URIRef("https://example.org/t")))  # domain: crd:Strategy
     clashes = _clashes(g)
     assert any(c[0] == x for c in clashes)
+
+
+@pytest.mark.parametrize("inference", ["none", "rdfs", "owlrl"])
+def test_the_shipped_graph_conforms_under_every_inference(inference):
+    """Under OWL RL, owl:sameAs to Wikidata made each region one resource with its Wikidata
+    IRI, doubling what the shapes count once (76 violations). The links are skos:exactMatch."""
+    from crdkg.validation import validate
+
+    report = validate(inference=inference)
+    assert [(r.severity, r.focus, r.source) for r in report.results] == []
