@@ -3,6 +3,7 @@ repository, and a command line that fails cleanly on bad input."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import zipfile
@@ -100,3 +101,16 @@ def test_no_network_and_no_pyshacl_for_a_query():
             "assert not bad, bad\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_ci_template_installs_nothing_by_a_bare_name():
+    """An unedited copy of the workflow must not `pip install crdkg` (anyone could publish that
+    name): its placeholder fails the job until edited."""
+    text = (ROOT / ".github" / "workflows" / "validate.yml").read_text(encoding="utf-8")
+    package = re.search(r'CRDKG_PACKAGE: "([^"]*)"', text).group(1)
+    assert package.startswith("EDIT-ME") and "git+" in package
+    step = text[text.index("- name: Install crdkg"):text.index("- name: Validate (annotations)")]
+    script = "\n".join(line[10:] for line in step.splitlines()[2:])
+    run = subprocess.run(["bash", "-c", script], env={"CRDKG_PACKAGE": package, "PATH": "/usr/bin:/bin"},
+                         capture_output=True, text=True, timeout=30)
+    assert run.returncode == 1 and "edit CRDKG_PACKAGE" in run.stdout

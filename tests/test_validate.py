@@ -144,10 +144,54 @@ def test_with_data_merges_the_shipped_data(tmp_path):
     prov:wasDerivedFrom <https://w3id.org/crdkg/id/passage/keywords-crd-p02-s1> .
 <https://w3id.org/crdkg/id/strategy/coordinated-regional-development> crd:hasTask <https://example.org/t> .
 """, encoding="utf-8")
-    alone = validate(files=[mine])
-    assert not alone.conforms()  # the region, passage and strategy are not in this file
+    # the region, passage and strategy are not in this file: the shipped data is its context
+    assert validate(files=[mine]).results == []
     merged = validate(files=[mine], with_data=True)
     assert merged.results == []
+    files = validate(files=[mine]).files  # the user's file is reported on, the shipped data is not
+    assert str(mine) in files and not any(str(p) in files for p in resources.data_files())
+
+
+EXTENSION = """@prefix crd: <https://w3id.org/crdkg/ontology#> .
+@prefix geo: <http://www.opengis.net/ont/geosparql#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <https://example.org/mine/> .
+
+ex:chengdu a crd:PrefecturalDivision ;
+    rdfs:label "Chengdu"@en , "成都市"@zh ;
+    geo:sfWithin <https://w3id.org/crdkg/id/division/510000> ;
+    prov:wasDerivedFrom <https://w3id.org/crdkg/id/source/crdkg-reference> .
+
+ex:western-roads a crd:Initiative ;
+    rdfs:label "Roads in the west"@en , "西部道路"@zh ;
+    prov:wasDerivedFrom <https://w3id.org/crdkg/id/passage/keywords-crd-p09-s7> ;
+    crd:advances <https://w3id.org/crdkg/id/strategy/coordinated-regional-development> ;
+    crd:targets <https://w3id.org/crdkg/id/division/510000> .
+"""
+
+
+def test_a_file_that_extends_the_shipped_graph_conforms_by_default(tmp_path):
+    """An initiative citing a shipped passage and targeting a shipped division, and a city
+    within Sichuan, gave four false violations unless --with-data was given."""
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(EXTENSION, encoding="utf-8")
+    r = run_cli("validate", str(mine))
+    assert r.code == 0 and "Conforms: 0 violations, 0 warnings" in r.out, r.out
+    # as the shipped pre-commit hook runs it
+    import yaml
+
+    hook = next(h for h in yaml.safe_load((TESTS.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+                if h["id"] == "crdkg-validate")
+    r = run_cli(*hook["entry"].split()[1:], str(mine))
+    assert r.code == 0, r.out
+    # and a mistake in it is still found, in the user's file and only there
+    mine.write_text(EXTENSION.replace("division/510000> ;\n    prov:wasDerivedFrom <https://w3id.org/crdkg/id/source",
+                                      "division/999999> ;\n    prov:wasDerivedFrom <https://w3id.org/crdkg/id/source"),
+                    encoding="utf-8")
+    report = validate(files=[mine])
+    assert report.results and all(r.file == str(mine) for r in report.results)
+    assert {r.focus for r in report.results if r.severity == "violation"} == {"https://example.org/mine/chengdu"}
 
 
 def test_inference_options(bad):

@@ -87,8 +87,9 @@ ARGUMENTS = {
     ],
     "validate": [
         Arg("files", nargs="*", metavar="FILE",
-            help="RDF files to validate (with the shipped ontology); none: the shipped graph"),
-        Arg("--with-data", action="store_true", help="merge in the shipped data too"),
+            help="RDF files to validate (with the shipped ontology, and the shipped data as context: "
+                 "only results in these files are reported); none: the shipped graph"),
+        Arg("--with-data", action="store_true", help="report on the shipped data too"),
         Arg("--shapes", action="append", default=[], metavar="FILE",
             help="a shapes file of your own, used with the shipped shapes (repeatable)"),
         Arg("--shapes-only", action="store_true",

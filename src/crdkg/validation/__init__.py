@@ -24,7 +24,9 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
              shapes: bool = True, checks: bool = True, extra_shapes: Sequence[Path | str] = (),
              with_ontology: bool = True, engine: str = "sparql", shapes_only: bool = False) -> ValidationReport:
     """Validate the shipped graph (no ``files``), or ``files`` together with the shipped
-    ontology (and the shipped data too with ``with_data``). ``extra_shapes`` are shapes
+    ontology, with the shipped data as context (so that ``files`` may point at shipped
+    resources) and only the results located in ``files`` reported; ``with_data`` reports on
+    the shipped data too. ``extra_shapes`` are shapes
     files added to the shipped shapes; ``with_ontology=False`` validates ``files`` alone
     (for an ontology of one's own). ``engine`` is ``sparql`` or ``pyshacl`` (see the module
     documentation); with ``inference`` other than ``none``, shapes run in pySHACL.
@@ -62,7 +64,10 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
     parts = ["ontology"] if with_ontology else []
     if not shapes_only:
         parts.append("shapes")
-    if with_data or not paths:
+    # files that extend the shipped graph point at its resources: the shipped data comes along
+    # as context, and only results in the user's files are reported
+    context = bool(paths) and with_ontology and not with_data
+    if with_data or not paths or context:
         parts.append("data")
     chosen: dict[str, list[Path]] = {"input": data_only, "both": both, "user-shapes": shapes_alone}
     parts += [p for p, f in chosen.items() if f]
@@ -90,7 +95,10 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
         from .locate import Locator
 
         results = Locator(graph.files).locate_all(results)
-    validated = [str(p) for part in data_parts for p in graph.files[part]]
+    if context:  # a result located in a shipped file is about the shipped graph, not the user's
+        shipped = {str(p) for p in graph.files.get("data", [])}
+        results = [r for r in results if r.file not in shipped]
+    validated = [str(p) for part in data_parts if not (context and part == "data") for p in graph.files[part]]
     return ValidationReport(results=sorted(results, key=Result.sort_key), files=validated, inference=inference,
                             routes=routes, fallback=fallback)
 
