@@ -536,3 +536,17 @@ def test_no_invented_wikidata_items(data):
     listed = {r["wikidata"] for r in _rows("provincial_divisions.csv")} | {"Q148"}
     used = {str(o).rsplit("/", 1)[-1] for o in data.objects(None, SKOS.exactMatch)}
     assert used <= listed
+
+
+def test_every_ontology_term_has_a_definition_in_english_and_in_chinese():
+    """Chinese definitions in the style of the English ones (2 of the terms had one)."""
+    import re as _re
+
+    onto = rdflib.Graph().parse(ROOT / "ontology" / "crd.ttl")
+    crd = "https://w3id.org/crdkg/ontology#"
+    terms = {s for s in onto.subjects(RDF.type, None) if str(s).startswith(crd) and str(s) != crd}
+    assert len(terms) > 80
+    for term in terms:
+        defs = {d.language: str(d) for d in onto.objects(term, SKOS.definition)}
+        assert set(defs) == {"en", "zh"}, (term, defs)
+        assert _re.search(r"[\u4e00-\u9fff]", defs["zh"]) and defs["zh"].endswith("。"), (term, defs["zh"])
