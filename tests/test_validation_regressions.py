@@ -353,3 +353,11 @@ def test_a_bare_number_is_checked_as_written(tmp_path, engine, written):
 
 def _run_files(s, d, engine):
     return validate(files=[d], extra_shapes=[s], shapes_only=True, engine=engine)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_two_patterns_on_one_shape_are_both_checked(tmp_path, engine):
+    """SHACL allows several sh:pattern values (unlike sh:flags); each must hold."""
+    shapes = 'ex:S a sh:NodeShape ; sh:targetNode ex:a , ex:b ; sh:property [ sh:path ex:p ; sh:pattern "^a" , "b$" ] .'
+    report = _run(tmp_path, shapes, 'ex:a ex:p "ab" . ex:b ex:p "ax" .', engine)
+    assert [(f, v) for f, _, v in _found(report)] == [("b", "ax")]

@@ -182,9 +182,11 @@ def _refuse_hostile(data: bytes, fmt: ox.RdfFormat, path: str) -> None:
     """Refuse input built to exhaust the parser: RDF/XML entities that expand without bound
     ("billion laughs"), RDF/XML nested deeper than :data:`MAX_XML_DEPTH`, JSON-LD nested
     deeper than :data:`MAX_JSON_DEPTH`."""
-    if fmt == ox.RdfFormat.RDF_XML:
-        import re
+    if fmt not in (ox.RdfFormat.RDF_XML, ox.RdfFormat.JSON_LD):
+        return
+    import re
 
+    if fmt == ox.RdfFormat.RDF_XML:
         depth = 0
         for m in re.finditer(rb"<(/?)[A-Za-z_][^<>]*?(/?)>|<!--.*?-->|<!\[CDATA\[.*?\]\]>", data, re.DOTALL):
             if m.group(1):
@@ -194,8 +196,6 @@ def _refuse_hostile(data: bytes, fmt: ox.RdfFormat, path: str) -> None:
                 if depth > MAX_XML_DEPTH:
                     raise InputError(f"RDF/XML nested deeper than {MAX_XML_DEPTH} elements is refused", path=path)
     if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in data:
-        import re
-
         for m in re.finditer(rb"<!ENTITY\s+(%\s+)?([^\s]+)\s+(?:SYSTEM|PUBLIC)?\s*(\"[^\"]*\"|'[^']*')", data):
             value = m.group(3)[1:-1]
             if m.group(1) or b"&" in value or b"%" in value or len(value) > MAX_ENTITY_VALUE \
@@ -206,8 +206,6 @@ def _refuse_hostile(data: bytes, fmt: ox.RdfFormat, path: str) -> None:
         if data.count(b"<!ENTITY") != len(re.findall(rb"<!ENTITY\s+[^\s%]+\s+(\"[^\"]*\"|'[^']*')", data)):
             raise InputError("RDF/XML entity declarations that crdkg cannot check are refused", path=path)
     elif fmt == ox.RdfFormat.JSON_LD:
-        import re
-
         depth = 0
         for m in re.finditer(rb'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', data):
             c = m.group(0)[:1]

@@ -73,6 +73,12 @@ _KNOWN = {SH + n for n in (
 _GLOBAL = {SH + n for n in ("rule", "SPARQLFunction", "SPARQLTargetType", "JSConstraint", "TripleRule",
                             "SPARQLRule", "entailment", "shapesGraph", "parameter", "validator", "nodeValidator",
                             "propertyValidator", "JSTarget", "JSFunction")}
+#: Parameters of which SHACL allows a shape at most one value (SHACL, the syntax rules of each
+#: component): a second one makes the shapes graph ill-formed.
+_AT_MOST_ONE = {"path", "datatype", "nodeKind", "minCount", "maxCount", "minInclusive", "maxInclusive",
+                "minExclusive", "maxExclusive", "minLength", "maxLength", "flags", "languageIn", "uniqueLang",
+                "in", "closed", "deactivated", "qualifiedValueShape", "qualifiedMinCount", "qualifiedMaxCount",
+                "qualifiedValueShapesDisjoint", "select"}
 _MAX_PAIRWISE = 3  # nested counts are written as n distinct values; larger n goes to pySHACL
 _MAX_DEPTH = 16
 _PAIRS = {"equals": "Equals", "disjoint": "Disjoint", "lessThan": "LessThan", "lessThanOrEquals": "LessThanOrEquals"}
@@ -174,7 +180,9 @@ class Compiler:
     def one(self, node: object, name: str) -> object | None:
         found = self.shapes.objects(node, sh(name))
         if len(found) > 1:
-            raise ShapeError(f"{term_text(node)} has more than one sh:{name}")
+            if name in _AT_MOST_ONE:
+                raise ShapeError(f"{term_text(node)} has more than one sh:{name}")
+            raise Unsupported(f"more than one sh:{name}")
         return found[0] if found else None
 
     def integer(self, node: object, name: str) -> int | None:
