@@ -71,6 +71,10 @@ def render_text(report: ValidationReport) -> str:
                 details.append(f"at {_where(r)}")
             out.append("    " + "; ".join(details))
         out.append("")
+    if report.fallback and "sparql" in report.routes:
+        shapes = ", ".join(f"{_short(shape)} ({why})" for shape, why in sorted(report.fallback.items()))
+        out.append(f"Note: {len(report.fallback)} shape{'s' * (len(report.fallback) != 1)} ran in pySHACL, "
+                   f"which the SPARQL compiler does not cover: {shapes}")
     out.append(_summary(report))
     return "\n".join(out) + "\n"
 
