@@ -71,7 +71,7 @@ def render_text(report: ValidationReport) -> str:
                 details.append(f"at {_where(r)}")
             out.append("    " + "; ".join(details))
         out.append("")
-    if report.fallback and "sparql" in report.routes:
+    if report.fallback:  # only the default engine hands shapes over
         shapes = ", ".join(f"{_short(shape)} ({why})" for shape, why in sorted(report.fallback.items()))
         out.append(f"Note: {len(report.fallback)} shape{'s' * (len(report.fallback) != 1)} ran in pySHACL, "
                    f"which the SPARQL compiler does not cover: {shapes}")
