@@ -2,10 +2,13 @@
 reported together, each result with the file and line of the offending triple where one
 can be found.
 
-Shapes run in one of two engines: ``sparql`` (the default) compiles them to SPARQL and runs
-them on the pyoxigraph store the data was parsed into (:mod:`.compiled`), handing any shape
-that uses a feature it does not compile to pySHACL; ``pyshacl`` runs them all with pySHACL
-on an rdflib copy of the data (:mod:`.shacl`), as inference (rdfs, owlrl) requires."""
+Shapes run in one of two engines (:mod:`.routing` decides which runs which shape):
+``sparql`` (the default) compiles SHACL Core to SPARQL (:mod:`.compiled`) and runs SHACL-SPARQL
+(:mod:`.sparqlshapes`) on the pyoxigraph store the data was parsed into, handing any shape
+that uses a feature it does not compile to pySHACL; ``pyshacl`` runs them all with pySHACL on
+an rdflib copy of the data (:mod:`.shacl`), as inference (rdfs, owlrl) requires. Literals are
+checked as the files write them (:mod:`crdkg.aswritten`). Both pass the W3C SHACL test suite
+(``tests/test_shacl_conformance.py``)."""
 
 from __future__ import annotations
 
