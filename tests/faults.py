@@ -167,3 +167,28 @@ class Recorder:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def digest_server(user: str, password: str, body: bytes, content_type: str) -> Recorder:
+    """A server that wants HTTP Digest authentication (RFC 7616, MD5, qop=auth), as Virtuoso's
+    write endpoints do: 401 with a challenge, then ``body`` for a correct answer."""
+    import hashlib
+    import re
+
+    realm, nonce = "test-realm", "a1b2c3d4"
+
+    def md5(text: str) -> str:
+        return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 - what Digest uses
+
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> tuple[int, dict, bytes]:
+        auth = handler.headers.get("Authorization", "")
+        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', auth[len("Digest "):])) if auth.startswith("Digest ") else {}
+        if fields:
+            ha1 = md5(f"{user}:{realm}:{password}")
+            ha2 = md5(f"{handler.command}:{fields.get('uri', '')}")
+            expected = md5(f"{ha1}:{nonce}:{fields.get('nc')}:{fields.get('cnonce')}:{fields.get('qop')}:{ha2}")
+            if fields.get("response") == expected and fields.get("username") == user:
+                return 200, {"Content-Type": content_type}, body
+        return 401, {"WWW-Authenticate": f'Digest realm="{realm}", nonce="{nonce}", qop="auth", algorithm=MD5'}, b""
+
+    return Recorder(answer)

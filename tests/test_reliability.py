@@ -389,3 +389,22 @@ def test_rdf_xml_nested_deep_is_refused(tmp_path):
                     + "</rdf:Description></rdf:RDF>", encoding="utf-8")
     r = run_cli("validate", str(deep), timeout=60)
     assert r.code == 2 and "nested deeper than 512" in r.err and "deep.rdf" in r.err, r.err
+
+
+def test_digest_authentication_is_answered():
+    """Virtuoso's write endpoints want HTTP Digest: `crdkg load` got HTTP 401. A Digest
+    challenge is now answered with the user and password of the environment."""
+    from faults import digest_server
+
+    server = digest_server("dba", "pw-Zq81", b'{"head":{"vars":["x"]},"results":{"bindings":[]}}',
+                           "application/sparql-results+json")
+    try:
+        env = {"CRDKG_ENDPOINT_USER": "dba", "CRDKG_ENDPOINT_PASSWORD": "pw-Zq81"}
+        r = run_cli("query", "--query", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", server.base + "/sparql", env=env)
+        assert r.code == 0, r.err
+        assert server.requests[-1]["Authorization"].startswith("Digest ") and "pw-Zq81" not in str(server.requests)
+        r = run_cli("query", "--query", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", server.base + "/sparql",
+                    env={**env, "CRDKG_ENDPOINT_PASSWORD": "wrong"})
+        assert r.code == 2 and "401" in r.err and "wrong" not in r.err, r.err
+    finally:
+        server.stop()

@@ -2,7 +2,8 @@
 library's urllib: credentials from the environment only, never sent to another origin,
 never shown in a message; a timeout on every request; failures described on one line.
 
-Credentials: ``CRDKG_ENDPOINT_USER`` and ``CRDKG_ENDPOINT_PASSWORD`` (HTTP basic), or
+Credentials: ``CRDKG_ENDPOINT_USER`` and ``CRDKG_ENDPOINT_PASSWORD`` (HTTP Basic, or Digest
+where the server answers 401 with a Digest challenge, as Virtuoso's write endpoints do), or
 ``CRDKG_ENDPOINT_TOKEN`` (``Authorization: Bearer``). A redirect to another origin (scheme,
 host, port) is refused, so neither the credentials nor the request go there, and another
 host's answer is never taken for the endpoint's.
@@ -117,8 +118,34 @@ _OPENER = urllib.request.build_opener(_SameOriginRedirects)
 
 
 def open_url(req: urllib.request.Request, *, timeout: float):  # type: ignore[no-untyped-def]
-    """Open ``req`` with crdkg's redirect rule (the response, to be read and closed)."""
-    return _OPENER.open(req, timeout=timeout)
+    """Open ``req`` with crdkg's redirect rule (the response, to be read and closed). A 401
+    with a Digest challenge is answered once, with the user and password of the environment."""
+    try:
+        return _OPENER.open(req, timeout=timeout)
+    except urllib.error.HTTPError as err:
+        challenge = err.headers.get("WWW-Authenticate", "") if err.code == 401 and err.headers else ""
+        answer = _digest_answer(req, challenge) if challenge.lower().startswith("digest ") else None
+        if answer is None:
+            raise
+        req.add_header("Authorization", answer)  # in place of the Basic header the server refused
+        return _OPENER.open(req, timeout=timeout)
+
+
+def _digest_answer(req: urllib.request.Request, challenge: str) -> str | None:
+    """The ``Authorization: Digest ...`` value for ``challenge`` (RFC 7616, by the standard
+    library's implementation), or None without a user in the environment."""
+    user = os.environ.get("CRDKG_ENDPOINT_USER")
+    if not user or os.environ.get("CRDKG_ENDPOINT_TOKEN"):
+        return None
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, req.full_url, user, os.environ.get("CRDKG_ENDPOINT_PASSWORD", ""))
+    handler = urllib.request.HTTPDigestAuthHandler(passwords)
+    fields = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(challenge[len("digest "):])))
+    try:
+        answer = handler.get_authorization(req, fields)
+    except (ValueError, KeyError):
+        return None
+    return None if answer is None else f"Digest {answer}"
 
 
 def describe_failure(err: BaseException) -> str:
