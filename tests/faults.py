@@ -169,9 +169,12 @@ class Recorder:
         self.server.server_close()
 
 
-def digest_server(user: str, password: str, body: bytes, content_type: str) -> Recorder:
+def digest_server(user: str, password: str, body: bytes, content_type: str, *,
+                  silent_on_basic: bool = False) -> Recorder:
     """A server that wants HTTP Digest authentication (RFC 7616, MD5, qop=auth), as Virtuoso's
-    write endpoints do: 401 with a challenge, then ``body`` for a correct answer."""
+    write endpoints do: 401 with a challenge, then ``body`` for a correct answer. With
+    ``silent_on_basic``, a request with Basic credentials gets a 401 without a challenge, as
+    Virtuoso 7.2 answers it."""
     import hashlib
     import re
 
@@ -189,6 +192,8 @@ def digest_server(user: str, password: str, body: bytes, content_type: str) -> R
             expected = md5(f"{ha1}:{nonce}:{fields.get('nc')}:{fields.get('cnonce')}:{fields.get('qop')}:{ha2}")
             if fields.get("response") == expected and fields.get("username") == user:
                 return 200, {"Content-Type": content_type}, body
+        if silent_on_basic and auth.startswith("Basic "):
+            return 401, {}, b""
         return 401, {"WWW-Authenticate": f'Digest realm="{realm}", nonce="{nonce}", qop="auth", algorithm=MD5'}, b""
 
     return Recorder(answer)

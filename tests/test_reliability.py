@@ -391,13 +391,15 @@ def test_rdf_xml_nested_deep_is_refused(tmp_path):
     assert r.code == 2 and "nested deeper than 512" in r.err and "deep.rdf" in r.err, r.err
 
 
-def test_digest_authentication_is_answered():
+@pytest.mark.parametrize("silent_on_basic", [False, True])
+def test_digest_authentication_is_answered(silent_on_basic):
     """Virtuoso's write endpoints want HTTP Digest: `crdkg load` got HTTP 401. A Digest
-    challenge is now answered with the user and password of the environment."""
+    challenge is now answered with the user and password of the environment; a server that
+    refuses Basic credentials without a challenge (Virtuoso 7.2) is asked again without them."""
     from faults import digest_server
 
     server = digest_server("dba", "pw-Zq81", b'{"head":{"vars":["x"]},"results":{"bindings":[]}}',
-                           "application/sparql-results+json")
+                           "application/sparql-results+json", silent_on_basic=silent_on_basic)
     try:
         env = {"CRDKG_ENDPOINT_USER": "dba", "CRDKG_ENDPOINT_PASSWORD": "pw-Zq81"}
         r = run_cli("query", "--query", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", server.base + "/sparql", env=env)
@@ -406,5 +408,20 @@ def test_digest_authentication_is_answered():
         r = run_cli("query", "--query", "SELECT ?x WHERE { ?x ?p ?o }", "--endpoint", server.base + "/sparql",
                     env={**env, "CRDKG_ENDPOINT_PASSWORD": "wrong"})
         assert r.code == 2 and "401" in r.err and "wrong" not in r.err, r.err
+    finally:
+        server.stop()
+
+
+def test_blank_nodes_labelled_as_virtuoso_labels_them_are_read():
+    """Virtuoso writes blank nodes as nodeID://b10006, which is no valid blank node label: the
+    verification of a load failed with "not SPARQL JSON results"."""
+    answer = (b'{"head":{"vars":["x"]},"results":{"bindings":[{"x":{"type":"bnode","value":"nodeID://b10006"}},'
+              b'{"x":{"type":"bnode","value":"nodeID://b10006"}},{"x":{"type":"bnode","value":"nodeID://b7"}}]}}')
+    server = Recorder(lambda h: (200, {"Content-Type": "application/sparql-results+json"}, answer))
+    try:
+        from crdkg.engines.endpoint import EndpointEngine
+
+        rows = EndpointEngine(server.base + "/sparql").query("SELECT ?x WHERE { ?x ?p ?o }").rows
+        assert rows[0] == rows[1] != rows[2]  # the same label, the same node
     finally:
         server.stop()

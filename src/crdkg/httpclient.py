@@ -119,14 +119,27 @@ _OPENER = urllib.request.build_opener(_SameOriginRedirects)
 
 def open_url(req: urllib.request.Request, *, timeout: float):  # type: ignore[no-untyped-def]
     """Open ``req`` with crdkg's redirect rule (the response, to be read and closed). A 401
-    with a Digest challenge is answered once, with the user and password of the environment."""
+    with a Digest challenge is answered once, with the user and password of the environment
+    (a server that refuses Basic without a challenge, as Virtuoso does, is asked again
+    without it to get one)."""
     try:
         return _OPENER.open(req, timeout=timeout)
     except urllib.error.HTTPError as err:
-        challenge = err.headers.get("WWW-Authenticate", "") if err.code == 401 and err.headers else ""
+        if err.code != 401 or not os.environ.get("CRDKG_ENDPOINT_USER") or os.environ.get("CRDKG_ENDPOINT_TOKEN"):
+            raise
+        challenge = (err.headers.get("WWW-Authenticate") or "") if err.headers else ""
+        if not challenge.lower().startswith("digest "):
+            bare = urllib.request.Request(req.full_url, data=req.data, method=req.get_method(),
+                                          headers={k: v for k, v in req.header_items() if k.lower() != "authorization"})
+            try:
+                return _OPENER.open(bare, timeout=timeout)
+            except urllib.error.HTTPError as again:
+                if again.code != 401:
+                    raise
+                challenge = (again.headers.get("WWW-Authenticate") or "") if again.headers else ""
         answer = _digest_answer(req, challenge) if challenge.lower().startswith("digest ") else None
         if answer is None:
-            raise
+            raise err from None
         req.add_header("Authorization", answer)  # in place of the Basic header the server refused
         return _OPENER.open(req, timeout=timeout)
 

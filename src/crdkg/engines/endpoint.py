@@ -76,12 +76,21 @@ class EndpointEngine(Engine):
         return result
 
 
+def _blank(label: str) -> ox.BlankNode:
+    """A blank node for a label an endpoint gave; labels that are not valid in N-Triples (Virtuoso
+    writes ``nodeID://b10006``) are mapped to valid ones, the same label to the same node."""
+    try:
+        return ox.BlankNode(label)
+    except ValueError:
+        return ox.BlankNode("x" + "".join(c if c.isalnum() else "_" for c in label))
+
+
 def _term(value: Mapping[str, str]) -> Term:
     kind = value.get("type")
     if kind == "uri":
         return ox.NamedNode(value["value"])
     if kind == "bnode":
-        return ox.BlankNode(value["value"])
+        return _blank(value["value"])
     if kind in ("literal", "typed-literal"):
         if "xml:lang" in value:
             return ox.Literal(value["value"], language=value["xml:lang"])
