@@ -84,10 +84,6 @@ class Encoder:
             yield quad(q.subject, q.predicate, stored(o) if type(o) is lit_type else o, graph)
 
 
-def is_encoded(term: object) -> bool:
-    return type(term) is ox.Literal and term.datatype.value.startswith(NAMESPACE)
-
-
 def original(term: object) -> object:
     """The term as written: an encoded literal decoded, any other term as it is."""
     if type(term) is ox.Literal and term.datatype.value.startswith(NAMESPACE):

@@ -77,10 +77,6 @@ def read_files(files: Paths) -> tuple[str, dict[str, bytes]]:
     return h.hexdigest(), contents
 
 
-def key(files: Paths) -> str:
-    return read_files(files)[0]
-
-
 def _prune(root: Path) -> None:
     import shutil
     import time

@@ -297,14 +297,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except MemoryError:
         return _fail("out of memory (the input is too large for this machine)", EXIT_MEMORY)
+    except FileNotFoundError as err:
+        return _fail(str(err), EXIT_ERROR)
     except OSError as err:
         _quiet_stdout()
         return _fail(f"cannot write the output: {err.strerror or err}", EXIT_OUTPUT)
     except RecursionError:
         return _fail("the input is nested too deeply to process", EXIT_ERROR)
     except Exception as err:  # noqa: BLE001 - the last line of defence: one line, not a traceback
-        text = " ".join(str(err).split())[:300]
-        return _fail(f"internal error: {type(err).__name__}: {text} (a bug in crdkg; please report it)",
+        from .httpclient import one_line
+
+        return _fail(f"internal error: {type(err).__name__}: {one_line(str(err))} (a bug in crdkg; please report it)",
                      EXIT_INTERNAL)
 
 

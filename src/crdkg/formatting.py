@@ -155,8 +155,10 @@ def _canonical_file(path: Path, *, drop_comments: bool) -> tuple[str, str]:
                              "shared or in a cycle, or a literal the writer would change); left as it is",
                              path=str(path))
     if not drop_comments:
-        kept = set(_comments(canonical).values())
-        lost = [(line, c) for line, c in _comments(body).items() if c not in kept]
+        from .validation.locate import comments
+
+        kept = set(comments(canonical).values())
+        lost = [(line, c) for line, c in comments(body).items() if c not in kept]
         if lost:
             line, comment = lost[0]
             raise InputError(f"has comments that the canonical form would drop ({comment[:60]!r}); move them into "
@@ -214,38 +216,6 @@ def _same_graph(a: rdflib.Graph, b: rdflib.Graph) -> bool:
                       if isinstance(o, rdflib.Literal))
 
     return len(a) == len(b) and literals(a) == literals(b) and isomorphic(a, b)
-
-
-def _comments(text: str) -> dict[int, str]:
-    """The comments of a Turtle text by line (text after ``#`` outside strings and IRIs)."""
-    out: dict[int, str] = {}
-    i, n, line = 0, len(text), 1
-    while i < n:
-        c = text[i]
-        if c == "\n":
-            line += 1
-            i += 1
-        elif c == "#":
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            out[line] = text[i:j].strip()
-            i = j
-        elif c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            line += text.count("\n", i, j)
-            i = j + len(quote)
-        elif c == "<":
-            j = text.find(">", i)
-            if j < 0 or "\n" in text[i:j] or " " in text[i:j]:
-                i += 1  # a less-than sign in a number comparison? not in Turtle, but move on
-            else:
-                i = j + 1
-        else:
-            i += 1
-    return out
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -93,10 +93,11 @@ class KnowledgeGraph:
         """The quads of ``parts``, literals as written."""
         for g in self.graph_names(parts):  # type: ignore[assignment]
             if self.encoded:
-                from .aswritten import is_encoded, original
+                from .aswritten import original
 
                 for q in self.store.quads_for_pattern(None, None, None, g):
-                    yield ox.Quad(q.subject, q.predicate, original(q.object), g) if is_encoded(q.object) else q
+                    o = original(q.object)
+                    yield q if o is q.object else ox.Quad(q.subject, q.predicate, o, g)
             else:
                 yield from self.store.quads_for_pattern(None, None, None, g)
 

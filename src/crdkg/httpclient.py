@@ -19,7 +19,7 @@ import urllib.request
 
 from .errors import EndpointError
 
-__all__ = ["auth_headers", "check_timeout", "check_url", "describe_failure", "one_line", "open_url", "redact"]
+__all__ = ["auth_headers", "check_timeout", "check_url", "describe_failure", "fetch", "one_line", "open_url", "redact"]
 
 
 def check_url(url: str, *, what: str = "endpoint") -> str:
@@ -142,6 +142,17 @@ def open_url(req: urllib.request.Request, *, timeout: float):  # type: ignore[no
             raise err from None
         req.add_header("Authorization", answer)  # in place of the Basic header the server refused
         return _OPENER.open(req, timeout=timeout)
+
+
+def fetch(method: str, url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
+          timeout: float) -> tuple[bytes, str]:
+    """The body of the answer to one request and its content type (without parameters), the
+    credentials of the environment sent; urllib's errors raised as they are, for the caller
+    to describe (:func:`describe_failure`)."""
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers={"User-Agent": "crdkg", **auth_headers(), **(headers or {})})
+    with open_url(req, timeout=timeout) as resp:
+        return resp.read(), (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
 
 
 def _digest_answer(req: urllib.request.Request, challenge: str) -> str | None:

@@ -36,13 +36,13 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .errors import CrdkgError, LoadError
-from .namespaces import GRAPHS, LOCK_GRAPH, STAGING_GRAPHS
+from .namespaces import GRAPHS, LOCK_GRAPH, PREFIXES, STAGING_GRAPHS
 from .storeclient import StoreClient
 
 __all__ = ["load_into_store", "LoadSummary"]
 
 PARTS = ("ontology", "shapes", "data", "description")
-_DCT = "http://purl.org/dc/terms/"
+_DCT = PREFIXES["dcterms"]
 
 
 @dataclass

@@ -8,13 +8,12 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Sequence
 
 import pyoxigraph as ox
 
 from .errors import EndpointError, LoadError
-from .httpclient import auth_headers, check_timeout, check_url, describe_failure, open_url
+from .httpclient import check_timeout, check_url, describe_failure, fetch
 
 CHUNK = 20_000  # triples per request
 
@@ -26,20 +25,13 @@ class StoreClient:
                 check_url(url, what=what)
         self.gsp_url, self.update_url, self.query_url = gsp, update, query
         self.timeout = check_timeout(timeout)
-        self.headers = auth_headers()
 
     # -- HTTP ---------------------------------------------------------------------------
     def request(self, method: str, url: str, *, data: bytes | None = None, content_type: str | None = None,
                 accept: str | None = None, what: str) -> bytes:
-        headers = dict(self.headers)
-        if content_type:
-            headers["Content-Type"] = content_type
-        if accept:
-            headers["Accept"] = accept
-        req = urllib.request.Request(url, data=data, method=method, headers=headers)
+        headers = {k: v for k, v in (("Content-Type", content_type), ("Accept", accept)) if v}
         try:
-            with open_url(req, timeout=self.timeout) as resp:
-                return resp.read()  # type: ignore[no-any-return]
+            return fetch(method, url, data=data, headers=headers, timeout=self.timeout)[0]
         except urllib.error.HTTPError as err:
             raise LoadError(f"{what}: {describe_failure(err)}", answered=True) from None
         except (urllib.error.URLError, OSError, ValueError) as err:

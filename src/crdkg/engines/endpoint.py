@@ -8,17 +8,16 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping, Sequence
 
 import pyoxigraph as ox
 
 from .. import sparqltext
 from ..errors import EndpointError, QueryError
-from ..httpclient import auth_headers, check_timeout, check_url, describe_failure, one_line, open_url
+from ..httpclient import check_timeout, check_url, describe_failure, fetch, one_line
 from .base import Engine, QueryResult, Term
 
-__all__ = ["EndpointEngine", "auth_headers", "check_url", "describe_failure", "parse_json_results"]
+__all__ = ["EndpointEngine", "parse_json_results"]
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -42,13 +41,10 @@ class EndpointEngine(Engine):
     def post(self, text: str, accept: str) -> tuple[bytes, str]:
         """POST the query (SPARQL 1.1 Protocol, URL-encoded); the body and its content type."""
         form = [("query", text), *(("default-graph-uri", g) for g in self.default_graphs)]
-        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "crdkg",
-                   **auth_headers()}
-        req = urllib.request.Request(self.url, data=urllib.parse.urlencode(form).encode("utf-8"), method="POST",
-                                     headers=headers)
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         try:
-            with open_url(req, timeout=self.timeout) as resp:
-                return resp.read(), (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            return fetch("POST", self.url, data=urllib.parse.urlencode(form).encode("utf-8"), headers=headers,
+                         timeout=self.timeout)
         except (urllib.error.URLError, OSError, ValueError) as err:
             raise EndpointError(f"endpoint {self.url}: {describe_failure(err)}") from None
 

@@ -108,7 +108,8 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
 
 def _uses_shacl(graph, parts: list[str]) -> bool:  # type: ignore[no-untyped-def]
     """True when the files of ``parts`` use a term of the SHACL namespace (as predicate or type)."""
-    sh = "http://www.w3.org/ns/shacl#"
+    from ..namespaces import SH as sh
+
     return bool(graph.store.query(
         f"ASK {{ {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), \"{sh}\")) }} UNION "
         f"{{ ?s a ?t FILTER(STRSTARTS(STR(?t), \"{sh}\")) }} }}",

@@ -298,10 +298,10 @@ class Compiler:
             out.append(("In", ValueTest(Cond(lambda v, a=allowed: "(" + (
                 " || ".join(f"sameTerm({v}, {self.constant(m)})" for m in a) or "false") + ")"))))
         for node in s.objects(shape, sh("node")):
-            out.append(("Node", ValueTest(self.shape_cond(node, depth + 1))))
+            out.append(("Node", ValueTest(self.conforms(node, depth + 1))))
         for name, join in (("or", " || "), ("and", " && ")):
             for lst in s.objects(shape, sh(name)):
-                conds = [self.shape_cond(m, depth + 1) for m in s.items(lst)]
+                conds = [self.conforms(m, depth + 1) for m in s.items(lst)]
                 if conds and name == "or" and all(c.exists for c in conds):  # one pattern: an anti-join at the top
                     out.append(("Or", ValueTest(Cond(exists=lambda v, cs=conds: " UNION ".join(
                         f"{{ {c.exists(v)} }}" for c in cs)))))  # type: ignore[misc]
@@ -312,10 +312,10 @@ class Compiler:
         for lst in s.objects(shape, sh("xone")):
             parts = [self.conforms(m, depth + 1) for m in s.items(lst)]
             out.append(("Xone", ValueTest(Cond(lambda v, ps=parts: "(" + (
-                " + ".join(f"IF(COALESCE({q(v)}, false), 1, 0)" for q in ps) or "0") + " = 1)"))))
+                " + ".join(f"IF(COALESCE({q.holds(v)}, false), 1, 0)" for q in ps) or "0") + " = 1)"))))
         for node in s.objects(shape, sh("not")):
             inner = self.conforms(node, depth + 1)
-            out.append(("Not", ValueTest(Cond(lambda v, i=inner: f"!COALESCE({i(v)}, false)"))))
+            out.append(("Not", ValueTest(Cond(lambda v, i=inner: f"!COALESCE({i.holds(v)}, false)"))))
         for value in s.objects(shape, sh("hasValue")):
             if isinstance(value, ox.BlankNode):
                 raise Unsupported("a blank node as sh:hasValue")
@@ -380,14 +380,14 @@ class Compiler:
         """The condition a value node must meet to count for sh:qualifiedMin/MaxCount: it
         conforms to the qualified value shape and, with sh:qualifiedValueShapesDisjoint,
         to none of its siblings' (SHACL 4.7.3)."""
-        conds = [self.conforms(qualified, depth + 1)]
+        conds = [self.conforms(qualified, depth + 1).holds]
         if self.flag(shape, "qualifiedValueShapesDisjoint"):
             for parent in self.shapes.subjects(sh("property"), shape):
                 for sibling in self.shapes.objects(parent, sh("property")):
                     for other in self.shapes.objects(sibling, sh("qualifiedValueShape")):
                         if sibling != shape and other != qualified:
                             inner = self.conforms(other, depth + 1)
-                            conds.append(lambda v, i=inner: f"!COALESCE({i(v)}, false)")
+                            conds.append(lambda v, i=inner: f"!COALESCE({i.holds(v)}, false)")
         return lambda v: "(" + " && ".join(f"COALESCE({c(v)}, false)" for c in conds) + ")"
 
     def pair(self, name: str, other: ox.NamedNode, path: Path | None,
@@ -417,37 +417,30 @@ class Compiler:
         return ", ".join(str(a) for a in dict.fromkeys(allowed) if isinstance(a, ox.NamedNode)) or "<urn:x:none>"
 
     # -- nested: a shape as a condition ---------------------------------------------------
-    def shape_cond(self, shape: object, depth: int) -> Cond:
-        """Conformance to a nested ``shape`` as a :class:`Cond`: a graph pattern when the shape
-        is only tests that are patterns (sh:class, say), an expression otherwise."""
-        if not self.shapes.objects(shape, sh("path")) and not self.shapes.objects(shape, sh("property")) \
-                and not self.shapes.objects(shape, sh("sparql")) and not self.flag(shape, "deactivated") \
-                and depth <= _MAX_DEPTH:
-            self.check_known(shape)
-            tests = [c for _, c in self.constraints(shape, None, depth)]
-            if tests and all(isinstance(t, ValueTest) and t.cond.exists for t in tests):
-                return Cond(exists=lambda v, ts=tests: " . ".join(t.cond.exists(v) for t in ts))  # type: ignore[misc]
-        return Cond(self.conforms(shape, depth))
-
-    def conforms(self, shape: object, depth: int) -> Callable[[str], str]:
-        """A function from a SPARQL variable to an expression that is true when the node it
-        holds conforms to ``shape`` (targets of a nested shape are ignored, as SHACL says)."""
+    def conforms(self, shape: object, depth: int) -> Cond:
+        """Conformance to a nested ``shape`` (its targets ignored, as SHACL says): a graph
+        pattern when the shape is only tests that are patterns (sh:class, say), so that the top
+        level can test it as an anti-join; an expression otherwise."""
         if depth > _MAX_DEPTH:
             raise Unsupported("shapes nested deeper than 16 (recursive shapes?)")
         self.check_known(shape)
         if self.shapes.objects(shape, sh("sparql")):
             raise Unsupported("a SPARQL-based constraint in a nested shape")
         if self.flag(shape, "deactivated"):
-            return lambda v: "true"
+            return Cond(lambda v: "true")
         path_node = self.one(shape, "path")
         path = None if path_node is None else self.shapes.path(path_node)
         p = None if path is None else path_sparql(path)
-        conds = [self.nested(c, p) for _, c in self.constraints(shape, path, depth)]
-        for prop in self.shapes.objects(shape, sh("property")):
+        tests = [c for _, c in self.constraints(shape, path, depth)]
+        props = self.shapes.objects(shape, sh("property"))
+        if p is None and not props and tests and all(isinstance(t, ValueTest) and t.cond.exists for t in tests):
+            return Cond(exists=lambda v, ts=tests: " . ".join(t.cond.exists(v) for t in ts))  # type: ignore[misc]
+        conds = [self.nested(c, p) for c in tests]
+        for prop in props:
             inner = self.conforms(prop, depth + 1)
             # a property shape's own property shapes apply to its value nodes
-            conds.append(inner if p is None else self.nested(ValueTest(Cond(inner)), p))
-        return lambda v: "(" + (" && ".join(c(v) for c in conds) or "true") + ")"
+            conds.append(inner.holds if p is None else self.nested(ValueTest(inner), p))
+        return Cond(lambda v: "(" + (" && ".join(c(v) for c in conds) or "true") + ")")
 
     def nested(self, constraint: object, p: str | None) -> Callable[[str], str]:
         """A constraint as a condition on the focus node in a variable."""

@@ -37,6 +37,17 @@ _TOKEN = re.compile(r'''
 _SPACE = re.compile(r"(?:\s+|\#[^\n]*)*")
 
 
+def comments(text: str) -> dict[int, str]:
+    """The comments of a Turtle text by line: the text after ``#`` outside strings and IRIs."""
+    out, line, counted = {}, 1, 0
+    for tok in _TOKEN.finditer(text):
+        if tok.group(0).startswith("#"):
+            line += text.count("\n", counted, tok.start())
+            counted = tok.start()
+            out[line] = tok.group(0).strip()
+    return out
+
+
 def statements(text: str) -> Iterator[tuple[int, str]]:
     """The top-level statements of a Turtle text, with the line each starts on (from 1).
     A regular expression finds the tokens that matter, so the text between them is skipped

@@ -41,7 +41,7 @@ def read_path(value: Callable[[object, str], object | None], node: object, *, _d
     if not isinstance(node, ox.BlankNode):
         raise NotAPath(f"a path that is a literal: {node}")
     if value(node, RDF + "first") is not None:
-        members = _list(value, node)
+        members = rdf_list(value, node)
         if len(members) < 2:
             raise NotAPath("a sequence path with fewer than two members")
         return ("sequence", tuple(read_path(value, m, _depth=_depth + 1) for m in members))
@@ -51,19 +51,21 @@ def read_path(value: Callable[[object, str], object | None], node: object, *, _d
             return (kind, read_path(value, inner, _depth=_depth + 1))
     alt = value(node, SH + "alternativePath")
     if alt is not None:
-        members = _list(value, alt)
+        members = rdf_list(value, alt)
         if len(members) < 2:
             raise NotAPath("an alternative path with fewer than two members")
         return ("alternative", tuple(read_path(value, m, _depth=_depth + 1) for m in members))
     raise NotAPath("a blank node that is not a SHACL path")
 
 
-def _list(value: Callable[[object, str], object | None], node: object) -> list:
+def rdf_list(value: Callable[[object, str], object | None], node: object) -> list:
+    """The members of the RDF list at ``node`` (``value`` as for :func:`read_path`);
+    :class:`NotAPath` for a malformed list."""
     out, seen = [], set()
     while node != ox.NamedNode(RDF + "nil"):
         first = value(node, RDF + "first")
         if node in seen or first is None:
-            raise NotAPath("a malformed RDF list in a path")
+            raise NotAPath("a malformed RDF list")
         seen.add(node)
         out.append(first)
         node = value(node, RDF + "rest")

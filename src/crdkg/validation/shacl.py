@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import InputError
 from ..graph import from_rdflib_term, to_rdflib_term
+from ..httpclient import one_line
 from ..namespaces import SH
 from .model import NotAPath, Result, path_text, read_path, severity_name, term_text
 from .shapesgraph import TARGETS
@@ -85,13 +86,13 @@ def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # typ
             advanced=True, allow_warnings=True, inplace=True)
     except pyshacl.errors.ReportableRuntimeError as err:
         detail = getattr(err, "message", None) or str(err)
-        raise InputError(f"invalid shapes ({names}): {_one_line(detail)}") from None
+        raise InputError(f"invalid shapes ({names}): {one_line(detail)}") from None
     except (NotImplementedError, RecursionError) as err:
         raise InputError(f"pySHACL cannot validate with these shapes ({names}): "
-                         f"{type(err).__name__}: {_one_line(str(err))}") from None
+                         f"{type(err).__name__}: {one_line(str(err))}") from None
     except Exception as err:  # pySHACL's own failures (ValidationFailure, ...) are not ours to trace
         raise InputError(f"pySHACL failed on these shapes ({names}): {type(err).__name__}: "
-                         f"{_one_line(str(err))}") from None
+                         f"{one_line(str(err))}") from None
     finally:
         gc.unfreeze()
 
@@ -125,7 +126,3 @@ def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # typ
                 component=None if component is None else term_text(component), kind="shape",
                 focus_term=focus, value_term=val, source_term=source, path_term=path))
     return results
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())[:500]

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Iterator
 import pyoxigraph as ox
 
 from ..namespaces import OWL, RDF, RDFS, SH
-from .model import Path, read_path, severity_name, term_text
+from .model import Path, rdf_list, read_path, severity_name, term_text
 
-TYPE, FIRST, REST, NIL = (ox.NamedNode(RDF + n) for n in ("type", "first", "rest", "nil"))
+TYPE = ox.NamedNode(RDF + "type")
 CLASSES = {ox.NamedNode(RDFS + "Class"), ox.NamedNode(OWL + "Class")}
 TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf", "target")
 
@@ -48,21 +48,22 @@ class ShapesGraph:
 
     def items(self, node: object) -> list:
         """The members of an RDF list."""
-        out, seen = [], set()
-        while node != NIL:
-            if node in seen or self.value(node, FIRST) is None:
-                raise ShapeError(f"a malformed RDF list at {term_text(node)}")
-            seen.add(node)
-            out.append(self.value(node, FIRST))
-            node = self.value(node, REST)
-        return out
+        from .model import NotAPath
+
+        try:
+            return rdf_list(self._value_of_iri, node)
+        except NotAPath:
+            raise ShapeError(f"a malformed RDF list at {term_text(node)}") from None
+
+    def _value_of_iri(self, node: object, iri: str) -> object | None:
+        return self.value(node, ox.NamedNode(iri))
 
     def path(self, node: object) -> Path:
         """The SHACL path at ``node``."""
         from .model import NotAPath
 
         try:
-            return read_path(lambda n, iri: self.value(n, ox.NamedNode(iri)), node)
+            return read_path(self._value_of_iri, node)
         except NotAPath as err:
             raise ShapeError(f"the sh:path at {term_text(node)} is not a SHACL path: {err}") from None
 
