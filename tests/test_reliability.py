@@ -365,6 +365,26 @@ def test_an_ascii_locale_still_gets_the_chinese_labels():
     assert r.code == 0 and "西部地区" in r.out, r.err
 
 
+@pytest.mark.parametrize(("raised", "code", "words"), [
+    ("MemoryError()", 71, "out of memory"),
+    ("KeyboardInterrupt()", 130, "interrupted"),
+    ("FileNotFoundError(2, 'No such file or directory', 'gone.ttl')", 2, "gone.ttl"),
+])
+def test_out_of_memory_an_interrupt_and_a_missing_file_have_their_exit_codes(raised, code, words):
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    program = ("import crdkg.cli as cli\n"
+               f"def fail(args): raise {raised}\n"
+               "cli.COMMANDS['info'] = fail\n"
+               "raise SystemExit(cli.main(['info']))\n")
+    proc = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == code and words in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
 def test_an_internal_error_is_one_line_with_exit_70(tmp_path):
     import subprocess
     import sys
