@@ -67,6 +67,49 @@ def oxigraph_server(tmp_path_factory):
         server.stop()
 
 
+STORES = ("oxigraph", "virtuoso")
+
+
+def start_store(kind: str, location: Path):
+    """A real triple store of the kind named, started on 127.0.0.1 (Virtuoso skips the test
+    with a message where Debian's package is not installed)."""
+    from server import VIRTUOSO_MISSING, OxigraphServer, VirtuosoServer, virtuoso_available
+
+    if kind == "virtuoso":
+        if not virtuoso_available():
+            pytest.skip(VIRTUOSO_MISSING)
+        return VirtuosoServer(location).start()
+    return OxigraphServer(location).start()
+
+
+@pytest.fixture(scope="module", params=STORES)
+def store_server(request, tmp_path_factory):
+    """Each real store in turn (Oxigraph, Virtuoso), one per test module, stopped even when
+    tests fail. Its write credentials are in ``server.credentials`` (see ``credentials``)."""
+    server = start_store(request.param, tmp_path_factory.mktemp(request.param))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def with_credentials(server, monkeypatch) -> None:
+    for key, value in server.credentials.items():
+        monkeypatch.setenv(key, value)
+
+
+@pytest.fixture(params=STORES)
+def fresh_store(request, tmp_path, monkeypatch):
+    """Each real store in turn, of the test's own (for tests that stop or break it); its
+    credentials are in the environment."""
+    server = start_store(request.param, tmp_path / "store")
+    with_credentials(server, monkeypatch)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
 def fresh_server(tmp_path):
     """A real Oxigraph server of the test's own (for tests that stop or break it)."""

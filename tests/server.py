@@ -1,5 +1,6 @@
-"""A real Oxigraph SPARQL server for the tests, on 127.0.0.1 with a free port and a
-temporary folder; stopped in fixture teardown even when tests fail."""
+"""Real triple stores for the tests, on 127.0.0.1 with free ports and a temporary folder:
+the Oxigraph server (from PyPI) and Virtuoso 7 (from Debian); stopped in fixture teardown
+even when tests fail."""
 
 from __future__ import annotations
 
@@ -29,14 +30,48 @@ def oxigraph_binary() -> str:
 
 
 @dataclass
-class OxigraphServer:
+class StoreServer:
+    """What the tests need of a store: its URLs, credentials, and a way to read and write it
+    that does not go through crdkg."""
+
     location: Path
     port: int = 0
     process: subprocess.Popen | None = None
+    #: whether the store has a default graph of its own to write to
+    has_default_graph = True
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        """Environment variables with the credentials the write endpoints want."""
+        return {}
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self.process and self.process.stderr:
+            self.process.stderr.close()
+
+    def select(self, text: str) -> list[dict]:
+        import json
+
+        req = urllib.request.Request(self.query_url, data=urllib.parse.urlencode({"query": text}).encode(),
+                                     headers={"Accept": "application/sparql-results+json"})
+        doc = json.loads(urllib.request.urlopen(req, timeout=30).read())
+        return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
+
+
+@dataclass
+class OxigraphServer(StoreServer):
+    name = "oxigraph"
 
     @property
     def query_url(self) -> str:
@@ -67,31 +102,110 @@ class OxigraphServer:
         self.stop()
         raise RuntimeError("oxigraph serve did not answer within 30 s")
 
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self.process and self.process.stderr:
-            self.process.stderr.close()
-
     def update(self, text: str) -> None:
         data = urllib.parse.urlencode({"update": text}).encode()
         urllib.request.urlopen(urllib.request.Request(self.update_url, data=data), timeout=30).read()
-
-    def select(self, text: str) -> list[dict]:
-        import json
-
-        req = urllib.request.Request(self.query_url, data=urllib.parse.urlencode({"query": text}).encode(),
-                                     headers={"Accept": "application/sparql-results+json"})
-        doc = json.loads(urllib.request.urlopen(req, timeout=30).read())
-        return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
 
     def graph_counts(self) -> dict[str, int]:
         rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION "
                            "{ ?s ?p ?o BIND('default' AS ?g) } } GROUP BY ?g")
         return {r["g"]: int(r["n"]) for r in rows}
 
+
+
+#: Where Debian's package puts the Virtuoso server and its configuration.
+VIRTUOSO_BINARY = "virtuoso-t"
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+VIRTUOSO_MISSING = ("Virtuoso is not installed (Debian: apt-get install virtuoso-opensource; "
+                    ".ci/run installs it, so CI runs these tests)")
+
+
+def virtuoso_available() -> bool:
+    return shutil.which(VIRTUOSO_BINARY) is not None and VIRTUOSO_INI.exists()
+
+
+@dataclass
+class VirtuosoServer(StoreServer):
+    """OpenLink Virtuoso 7 from Debian, on 127.0.0.1 with free ports and its database in a
+    temporary folder (Debian's own configuration file, with its paths and ports changed).
+    Its write endpoints want HTTP Digest authentication as ``dba`` (the default password)."""
+
+    sql_port: int = 0
+    name = "virtuoso"
+    user = "dba"
+    password = "dba"
+    #: Virtuoso has no default graph of its own to write to: its default graph is the union
+    has_default_graph = False
+
+    @property
+    def query_url(self) -> str:
+        return self.base + "/sparql"
+
+    @property
+    def update_url(self) -> str:
+        return self.base + "/sparql-auth"
+
+    @property
+    def store_url(self) -> str:
+        return self.base + "/sparql-graph-crud-auth"
+
+    @property
+    def credentials(self) -> dict[str, str]:
+        return {"CRDKG_ENDPOINT_USER": self.user, "CRDKG_ENDPOINT_PASSWORD": self.password}
+
+    def _ini(self) -> Path:
+        import configparser
+
+        ini = configparser.ConfigParser(strict=False, interpolation=None, inline_comment_prefixes=(";",))
+        ini.optionxform = str  # keep the keys' case
+        ini.read(VIRTUOSO_INI)
+        db = self.location
+        for key, name in (("DatabaseFile", "virtuoso.db"), ("ErrorLogFile", "virtuoso.log"),
+                          ("LockFile", "virtuoso.lck"), ("TransactionFile", "virtuoso.trx"),
+                          ("xa_persistent_file", "virtuoso.pxa")):
+            ini["Database"][key] = str(db / name)
+        ini["TempDatabase"]["DatabaseFile"] = str(db / "virtuoso-temp.db")
+        ini["TempDatabase"]["TransactionFile"] = str(db / "virtuoso-temp.trx")
+        ini["Parameters"]["ServerPort"] = f"127.0.0.1:{self.sql_port}"
+        ini["Parameters"]["DirsAllowed"] = f"., {db}"
+        ini["HTTPServer"]["ServerPort"] = f"127.0.0.1:{self.port}"
+        path = db / "virtuoso.ini"
+        with open(path, "w") as fh:
+            ini.write(fh)
+        return path
+
+    def start(self) -> VirtuosoServer:
+        self.location.mkdir(parents=True, exist_ok=True)
+        self.port = self.port or free_port()
+        self.sql_port = self.sql_port or free_port()
+        ini = self._ini()
+        self.process = subprocess.Popen([VIRTUOSO_BINARY, "-f", "-c", str(ini)], cwd=self.location,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"virtuoso-t exited: {self.process.stderr.read().decode()[-500:]}")
+            try:
+                self.select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")
+                return self
+            except (OSError, ValueError):
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("Virtuoso did not answer within 60 s")
+
+    def _opener(self) -> urllib.request.OpenerDirector:
+        manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        manager.add_password(None, self.base, self.user, self.password)
+        return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(manager))
+
+    def update(self, text: str) -> None:
+        data = urllib.parse.urlencode({"query": text}).encode()
+        self._opener().open(urllib.request.Request(self.update_url, data=data), timeout=30).read()
+
+    def graph_counts(self) -> dict[str, int]:
+        """Triples per graph, without Virtuoso's own graphs (its system graphs and the
+        graphs of its documentation, which all live under its own host names)."""
+        rows = self.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        own = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://www.w3.org/",
+               "urn:activitystreams-owl:map", "http://www.w3.org/ns/ldp#", f"{self.base}/")
+        return {r["g"]: int(r["n"]) for r in rows if not r["g"].startswith(own)}

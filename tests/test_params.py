@@ -43,22 +43,22 @@ def test_hostile_text_is_one_literal_in_the_embedded_engine(value, engine):
 
 @pytest.mark.parametrize("value", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_text_is_one_literal_in_the_serialized_query(value):
-    """What the engines run: the query's tokens are the stored query's, with each ?text
+    """What the engines run: the query's tokens are the stored query's, with each ?_text
     replaced by exactly one string token that reads back as the value."""
     query = CATALOGUE["search"]
-    text = sparqltext.substitute(query.text, {"text": ox.Literal(value)})
+    text = sparqltext.substitute(query.text, query.bindings({"text": ox.Literal(value)}))
     before = list(sparqltext.tokens(query.text))
     after = list(sparqltext.tokens(text))
     assert len(after) == len(before)
     replaced = 0
     for b, a in zip(before, after):
-        if b.kind == "var" and b.text == "?text":
+        if b.kind == "var" and b.text == "?_text":
             assert a.kind == "string"
             assert list(ox.parse(f"<x:s> <x:p> {a.text} .".encode(), format=ox.RdfFormat.N_TRIPLES))[0].object == ox.Literal(value)
             replaced += 1
         else:
             assert (a.kind, a.text) == (b.kind, b.text)
-    assert replaced == sum(1 for t in before if t.text == "?text") >= 1
+    assert replaced == sum(1 for t in before if t.text == "?_text") >= 1
     rsparql.prepareQuery(text)  # and it still parses
 
 

@@ -96,3 +96,23 @@ def test_a_query_is_lexed_without_importing_re():
             "print('re' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_without_dataset_removes_only_the_outer_from_clauses():
+    text = ('SELECT ?s FROM <http://a/g1> FROM NAMED <http://a/g2> from crd:g3\n'
+            'WHERE { ?s ?p "FROM <http://a/x>" # FROM <http://a/y>\n'
+            '  { SELECT ?s WHERE { ?s ?q ?o } } }')
+    out = sparqltext.without_dataset(text)
+    assert "g1" not in out and "g2" not in out and "g3" not in out
+    assert '"FROM <http://a/x>"' in out and "# FROM <http://a/y>" in out
+    assert [t.text for t in sparqltext.tokens(out)][:3] == ["SELECT", "?s", "WHERE"]
+    plain = "ASK { ?s ?p ?o }"
+    assert sparqltext.without_dataset(plain) is plain
+
+
+def test_an_embedded_engine_ignores_from_clauses(engine, rdflib_engine):
+    """The embedded graph sets the dataset itself (the query parts and any --data), so a FROM
+    of a graph that is not there neither empties the result nor, in rdflib, fetches it."""
+    text = "SELECT (COUNT(*) AS ?n) FROM <http://127.0.0.1:9/nowhere> WHERE { ?s a ?t }"
+    for e in (engine, rdflib_engine):
+        assert int(e.query(text).rows[0][0].value) == int(e.query(sparqltext.without_dataset(text)).rows[0][0].value) > 400

@@ -1,5 +1,6 @@
-"""Against a real Oxigraph server on 127.0.0.1: loading never loses data, and every stored
-query gives the same results over HTTP as on the embedded graph."""
+"""Against real stores on 127.0.0.1 (the Oxigraph server, and Debian's Virtuoso where it is
+installed): loading never loses data, and every stored query gives the same results over
+HTTP as on the embedded graph."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import threading
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, with_credentials
 from crdkg.catalogue import load_catalogue
 from crdkg.engines.endpoint import EndpointEngine
 from crdkg.errors import EndpointError, LoadError
@@ -16,6 +17,7 @@ from crdkg.namespaces import GRAPHS
 from crdkg.querying import run_stored
 from crdkg.store import load_into_store
 from crdkg.verify import comparable
+from samples import every_parameter
 from server import free_port
 
 pytestmark = pytest.mark.server
@@ -23,13 +25,26 @@ CATALOGUE = load_catalogue()
 OURS = {GRAPHS[p] for p in ("ontology", "shapes", "data", "description")}
 
 
+THEIRS = "https://example.org/theirs"
+
+
 @pytest.fixture(scope="module")
-def loaded(oxigraph_server):
-    oxigraph_server.update("INSERT DATA { GRAPH <https://example.org/theirs> { <https://example.org/a> "
-                           "<https://example.org/b> \"theirs\" } <https://example.org/d> <https://example.org/e> 1 }")
-    summary = load_into_store(gsp=oxigraph_server.store_url, update=oxigraph_server.update_url,
-                              query=oxigraph_server.query_url)
-    return oxigraph_server, summary
+def loaded(store_server):
+    """The store with a graph of someone else's (and a triple in its default graph, where it
+    has one of its own), then the graph loaded."""
+    default = " <https://example.org/d> <https://example.org/e> 1" if store_server.has_default_graph else ""
+    store_server.update(f"INSERT DATA {{ GRAPH <{THEIRS}> {{ <https://example.org/a> "
+                        f"<https://example.org/b> \"theirs\" }}{default} }}")
+    with pytest.MonkeyPatch.context() as mp:
+        with_credentials(store_server, mp)
+        summary = load_into_store(gsp=store_server.store_url, update=store_server.update_url,
+                                  query=store_server.query_url)
+    return store_server, summary
+
+
+def theirs(server) -> set[str]:
+    """The graphs the store held before crdkg loaded anything."""
+    return {THEIRS, "default"} if server.has_default_graph else {THEIRS}
 
 
 def test_load_puts_every_graph_in_place(loaded, kg):
@@ -44,28 +59,99 @@ def test_load_puts_every_graph_in_place(loaded, kg):
 def test_other_graphs_are_untouched(loaded):
     server, _ = loaded
     counts = server.graph_counts()
-    assert counts["https://example.org/theirs"] == 1
-    assert counts["default"] == 1
+    assert counts[THEIRS] == 1
+    if server.has_default_graph:
+        assert counts["default"] == 1
 
 
+@pytest.mark.parametrize("given", ["examples", "every parameter"])
 @pytest.mark.parametrize("name", CATALOGUE.names())
-def test_stored_query_over_http_equals_embedded(name, loaded, engine):
+def test_stored_query_over_http_equals_embedded(name, given, loaded, engine):
+    """With the required parameters' examples (the others at their defaults), and with a
+    value for every parameter (lang=zh among them)."""
     server, _ = loaded
     query = CATALOGUE[name]
-    params = query.example_params()
+    params = every_parameter(query) if given == "every parameter" else query.example_params()
     remote = EndpointEngine(server.query_url)
     a = run_stored(query, engine, params)
     b = run_stored(query, remote, params)
     assert comparable(a, ordered=query.ordered) == comparable(b, ordered=query.ordered)
 
 
-def test_loading_twice_keeps_one_copy(loaded, kg):
+AS_IS = [q.name for q in CATALOGUE if not any(p.required for p in q.params)]
+
+
+def run_as_is(server, text: str):
+    """The stored query's text posted unchanged, as a store's console would run it: no
+    parameter bound, no default-graph-uri (the query's FROM clauses find crdkg's graphs)."""
+    import json
+    import urllib.parse
+    import urllib.request
+
+    from crdkg.engines.endpoint import parse_json_results
+
+    req = urllib.request.Request(server.query_url, data=urllib.parse.urlencode({"query": text}).encode(),
+                                 headers={"Accept": "application/sparql-results+json"})
+    return parse_json_results(json.loads(urllib.request.urlopen(req, timeout=60).read()), form="select",
+                              where=server.query_url)
+
+
+def test_some_stored_queries_run_as_is():
+    assert {"macro-regions", "strategy-overview", "divisions", "about"} <= set(AS_IS)  # by hand
+
+
+@pytest.mark.parametrize("name", AS_IS)
+def test_stored_query_text_runs_unchanged_in_the_store(name, loaded, engine):
+    """Pasted into the store's console as it is, a stored query whose parameters all have
+    defaults (or are optional) gives what ``crdkg query NAME`` gives: the defaults are in its
+    body and its FROM clauses name crdkg's graphs, whatever the store's default graph is."""
     server, _ = loaded
+    query = CATALOGUE[name]
+    expected = run_stored(query, engine, {})
+    got = run_as_is(server, query.text)
+    assert got.variables == expected.variables
+    assert len(got.rows) == len(expected.rows) > 0
+    assert comparable(got, ordered=query.ordered) == comparable(expected, ordered=query.ordered)
+
+
+@pytest.fixture(scope="module")
+def export_loaded(tmp_path_factory):
+    """An Oxigraph server over a store built offline from ``crdkg export``'s N-Quads by the
+    ``oxigraph load`` command, its default graph left empty."""
+    from crdkg.export import export_graph
+    from server import OxigraphServer, oxigraph_binary
+
+    out = tmp_path_factory.mktemp("export")
+    export_graph(out)
+    location = tmp_path_factory.mktemp("offline")
+    import subprocess
+
+    subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(out / "crdkg.nq")],
+                   check=True, capture_output=True, timeout=120)
+    server = OxigraphServer(location).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("name", AS_IS)
+def test_stored_query_text_runs_unchanged_on_the_export(name, export_loaded, engine):
+    query = CATALOGUE[name]
+    got = run_as_is(export_loaded, query.text)
+    expected = run_stored(query, engine, {})
+    assert comparable(got, ordered=query.ordered) == comparable(expected, ordered=query.ordered)
+    assert len(got.rows) > 0
+
+
+def test_loading_twice_keeps_one_copy(loaded, kg, monkeypatch):
+    server, _ = loaded
+    with_credentials(server, monkeypatch)
     load_into_store(gsp=server.store_url, update=server.update_url, query=server.query_url)
     counts = server.graph_counts()
     assert counts[GRAPHS["data"]] == kg.count(["data"])
-    assert counts["https://example.org/theirs"] == 1
-    assert set(counts) == OURS | {"https://example.org/theirs", "default"}
+    assert counts[THEIRS] == 1
+    assert set(counts) == OURS | theirs(server)
 
 
 def test_hostile_values_over_http(loaded):
@@ -84,30 +170,30 @@ def test_region_names_resolve_over_http(loaded):
     assert len(result.rows) == 12
 
 
-def test_gsp_only_and_update_only_loads(fresh_server, kg):
-    load_into_store(gsp=fresh_server.store_url)
-    assert fresh_server.graph_counts()[GRAPHS["data"]] == kg.count(["data"])
-    load_into_store(update=fresh_server.update_url, query=fresh_server.query_url)
-    counts = fresh_server.graph_counts()
+def test_gsp_only_and_update_only_loads(fresh_store, kg):
+    load_into_store(gsp=fresh_store.store_url)
+    assert fresh_store.graph_counts()[GRAPHS["data"]] == kg.count(["data"])
+    load_into_store(update=fresh_store.update_url, query=fresh_store.query_url)
+    counts = fresh_store.graph_counts()
     assert counts[GRAPHS["data"]] == kg.count(["data"])
     assert set(counts) == OURS
 
 
-def test_cli_load_with_verify_queries(fresh_server):
-    r = run_cli("load", "--endpoint", fresh_server.store_url, "--update-endpoint", fresh_server.update_url,
-                "--query-endpoint", fresh_server.query_url, "--verify-queries")
+def test_cli_load_with_verify_queries(fresh_store):
+    r = run_cli("load", "--endpoint", fresh_store.store_url, "--update-endpoint", fresh_store.update_url,
+                "--query-endpoint", fresh_store.query_url, "--verify-queries")
     assert r.code == 0, r.err
     assert "content (digests read back) and triple counts verified" in r.out and "stored queries give the same results" in r.out
 
 
-def test_server_stopped_during_upload_keeps_previous_version(fresh_server, kg, monkeypatch):
+def test_server_stopped_during_upload_keeps_previous_version(fresh_store, kg, monkeypatch):
     """The server dies part-way through the upload: exit code 2, and once it is back the
     previous version is complete and nothing of the new one was swapped in."""
     import crdkg.storeclient as storeclient
 
-    load_into_store(gsp=fresh_server.store_url, update=fresh_server.update_url, query=fresh_server.query_url)
-    before = fresh_server.graph_counts()
-    fresh_server.update(f"INSERT DATA {{ GRAPH <{GRAPHS['data']}> {{ <https://example.org/v1> "
+    load_into_store(gsp=fresh_store.store_url, update=fresh_store.update_url, query=fresh_store.query_url)
+    before = fresh_store.graph_counts()
+    fresh_store.update(f"INSERT DATA {{ GRAPH <{GRAPHS['data']}> {{ <https://example.org/v1> "
                         "<https://example.org/marker> \"previous version\" } }")
     calls = {"n": 0}
     real = storeclient.StoreClient.request
@@ -116,33 +202,33 @@ def test_server_stopped_during_upload_keeps_previous_version(fresh_server, kg, m
         if method == "PUT" and "staging" in url:
             calls["n"] += 1
             if calls["n"] == 3:  # the third upload: two graphs staged, then the server goes away
-                fresh_server.stop()
+                fresh_store.stop()
         return real(self, method, url, **kw)
 
     monkeypatch.setattr(storeclient.StoreClient, "request", dying)
     with pytest.raises(LoadError, match="previous version") as err:
-        load_into_store(gsp=fresh_server.store_url, update=fresh_server.update_url, query=fresh_server.query_url,
+        load_into_store(gsp=fresh_store.store_url, update=fresh_store.update_url, query=fresh_store.query_url,
                         timeout=5)
     assert "connection refused" in str(err.value)
     assert "staging graphs" in str(err.value) and "the next load removes them" in str(err.value)
     monkeypatch.undo()
-    fresh_server.start()
-    after = fresh_server.graph_counts()
+    fresh_store.start()
+    after = fresh_store.graph_counts()
     assert after[GRAPHS["data"]] == before[GRAPHS["data"]] + 1  # the previous version, marker and all
     for part in ("ontology", "shapes", "description"):
         assert after[GRAPHS[part]] == before[GRAPHS[part]]
 
 
-def test_failure_before_swap_keeps_previous_version_cli(fresh_server, kg):
-    load_into_store(gsp=fresh_server.store_url, update=fresh_server.update_url, query=fresh_server.query_url)
-    before = fresh_server.graph_counts()
+def test_failure_before_swap_keeps_previous_version_cli(fresh_store, kg):
+    load_into_store(gsp=fresh_store.store_url, update=fresh_store.update_url, query=fresh_store.query_url)
+    before = fresh_store.graph_counts()
     port = free_port()
     # the Graph Store URL is a closed port: the upload fails at once
-    r = run_cli("load", "--endpoint", f"http://127.0.0.1:{port}/store", "--update-endpoint", fresh_server.update_url,
-                "--query-endpoint", fresh_server.query_url)
+    r = run_cli("load", "--endpoint", f"http://127.0.0.1:{port}/store", "--update-endpoint", fresh_store.update_url,
+                "--query-endpoint", fresh_store.query_url)
     assert r.code == 2 and "connection refused" in r.err and "previous version" in r.err
     assert "Traceback" not in r.err
-    assert fresh_server.graph_counts() == before
+    assert fresh_store.graph_counts() == before
 
 
 class _Always500(http.server.BaseHTTPRequestHandler):
@@ -176,6 +262,36 @@ def test_server_answering_500(server_500):
     assert r.code == 2 and "HTTP 500" in r.err and "previous version" in r.err and "Traceback" not in r.err
     r = run_cli("query", "macro-regions", "--endpoint", server_500 + "/query")
     assert r.code == 2 and "500" in r.err and "Traceback" not in r.err
+
+
+def test_upload_chunks_never_split_a_blank_node():
+    """Each request's blank nodes are new ones in the store, so the triples linked by a blank
+    node go in one request; the triples without go in chunks of the size asked."""
+    import pyoxigraph as ox
+
+    from crdkg.storeclient import blank_groups, pack
+
+    n = ox.NamedNode
+    a, b, c = ox.BlankNode("a"), ox.BlankNode("b"), ox.BlankNode("c")
+    ground = [ox.Triple(n(f"http://x/{i}"), n("http://x/p"), ox.Literal(str(i))) for i in range(5)]
+    linked = [ox.Triple(n("http://x/s"), n("http://x/p"), a), ox.Triple(a, n("http://x/q"), b),
+              ox.Triple(b, n("http://x/r"), ox.Literal("1")), ox.Triple(c, n("http://x/r"), ox.Literal("2"))]
+    flat, groups = blank_groups(ground[:2] + linked[:2] + ground[2:] + linked[2:])
+    assert flat == ground
+    assert sorted(map(len, groups)) == [1, 3]  # a-b linked, c alone
+    chunks = pack([[t] for t in flat] + groups, 2)
+    assert [len(ch) for ch in chunks] == [2, 2, 1, 3, 1]
+    assert pack([], 10) == [[]]
+
+
+def test_virtuoso_booleans_are_read_in_canonical_form():
+    from crdkg.engines.endpoint import parse_json_results
+
+    xsd = "http://www.w3.org/2001/XMLSchema#boolean"
+    doc = {"head": {"vars": ["b"]}, "results": {"bindings": [
+        {"b": {"type": "typed-literal", "datatype": xsd, "value": v}} for v in ("1", "0", "true")]}}
+    result = parse_json_results(doc, form="select", where="test")
+    assert [r[0].value for r in result.rows] == ["true", "false", "true"]
 
 
 def test_unreachable_endpoint_and_timeout():

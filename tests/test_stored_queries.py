@@ -65,13 +65,78 @@ def test_header_is_valid(name):
     q = CATALOGUE[name]
     assert q.summary and len(q.summary) < 140
     used = sparqltext.variables(q.text)
+    suffix = {"iri": "_iri", "enum": "", "string": ""}
     for p in q.params:
-        assert p.name in used, f"{name}: parameter {p.name} is declared but not used"
+        grlc = ("_" if p.required else "__") + p.name + suffix[p.type]  # grlc's convention, by hand
+        assert q.variable(p.name) == grlc, f"{name}: parameter {p.name} is not ?{grlc} in the body"
+        assert grlc in used, f"{name}: parameter {p.name} is declared but not used"
         assert p.description, f"{name}: parameter {p.name} has no description"
         if p.type == "iri" and p.cls:
             assert p.cls.startswith(CRD)
-    undeclared = {v for v in used if v.startswith("_")} - {p.name for p in q.params}
-    assert not undeclared, f"{name}: grlc-style parameters not declared: {undeclared}"
+    undeclared = {v for v in used if v.startswith("_")} - {q.variable(p.name) for p in q.params}
+    assert not undeclared, f"{name}: variables grlc takes for parameters, not declared: {undeclared}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_query_names_crdkg_graphs_as_its_dataset(name):
+    """Each stored query's FROM clauses are crdkg's ontology and data graphs, so a store's
+    console finds them without a union default graph (no FROM NAMED: no query uses GRAPH)."""
+    toks = list(sparqltext.tokens(CATALOGUE[name].text))
+    froms = [toks[i + 1].text for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() == "FROM"]
+    assert froms == ["<https://w3id.org/crdkg/graph/ontology>", "<https://w3id.org/crdkg/graph/data>"]
+
+
+DEFAULTED = [q.name for q in CATALOGUE if any(p.default is not None for p in q.params)]
+
+
+@pytest.mark.parametrize("name", DEFAULTED)
+def test_defaults_in_the_body_are_the_header_defaults(name, engine):
+    """Run with no value bound (as a console runs it), a query gives what it gives with each
+    default of its header bound: the body's COALESCE(?__name, default) says the same."""
+    from crdkg.querying import bind_parameters
+
+    query = CATALOGUE[name]
+    examples = query.example_params()  # the required parameters' examples
+    required = {k: v for k, v in bind_parameters(query, examples, engine).items() if k in examples}
+    unbound = engine.query(query.text, bindings=query.bindings(required))
+    bound = run_stored(query, engine, examples)
+    assert unbound.variables == bound.variables
+    assert sorted(map(repr, unbound.rows)) == sorted(map(repr, bound.rows))
+    assert len(bound.rows) > 0
+
+
+def test_a_given_value_replaces_the_body_default(engine):
+    """The default is a fallback: with lang=zh the labels are the Chinese ones."""
+    result = run_stored(CATALOGUE["macro-regions"], engine, {"lang": "zh"})
+    assert sorted(local(r["region_label"]) for r in result.records()) == ["东北地区", "东部地区", "中部地区", "西部地区"]
+    result = run_stored(CATALOGUE["macro-regions"], engine, {})
+    assert sorted(local(r["region_label"]) for r in result.records()) == [
+        "Central region", "Eastern region", "Northeastern region", "Western region"]
+
+
+def test_a_grlc_variable_of_the_wrong_kind_is_an_error(tmp_path):
+    from crdkg.errors import QueryError
+
+    bad = tmp_path / "bad.rq"
+    bad.write_text("#+ summary: x\n#+ params:\n#+   - name: region\n#+     type: iri\n"
+                   "SELECT * WHERE { ?__region_iri ?p ?o }\n")
+    with pytest.raises(QueryError, match=r"bad.rq: parameter 'region' \(required, iri\) is \?_region_iri"):
+        parse_query_file(bad)
+    bad.write_text("#+ summary: x\n#+ params:\n#+   - name: region\n#+     type: iri\n"
+                   "SELECT * WHERE { ?_region ?p ?o }\n")
+    with pytest.raises(QueryError, match=r"is \?_region_iri in grlc's convention, not \?_region"):
+        parse_query_file(bad)
+
+
+def test_a_query_of_ones_own_may_use_plain_names(tmp_path, engine):
+    own = tmp_path / "own.rq"
+    own.write_text("#+ summary: x\n#+ params:\n#+   - name: region\n#+     type: iri\n"
+                   "PREFIX geo: <http://www.opengis.net/ont/geosparql#>\n"
+                   "SELECT ?d WHERE { ?d geo:sfWithin ?region }\n")
+    query = parse_query_file(own)
+    assert query.variable("region") == "region"
+    result = run_stored(query, engine, {"region": "https://w3id.org/crdkg/id/region/northeast"})
+    assert sorted(local(r["d"]) for r in result.records()) == ["division/210000", "division/220000", "division/230000"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -79,7 +144,8 @@ def test_parameters_are_never_assigned_in_the_query(name):
     """A parameter is bound from outside; a BIND(... AS ?param) would clash with it."""
     q = CATALOGUE[name]
     for p in q.params:
-        assert not re.search(rf"AS\s+\?{p.name}\b", q.text, re.IGNORECASE), f"{name}: ?{p.name} is assigned"
+        var = q.variable(p.name)
+        assert not re.search(rf"AS\s+\?{var}\b", q.text, re.IGNORECASE), f"{name}: ?{var} is assigned"
 
 
 @pytest.mark.parametrize("path", sorted(resources.query_dir().glob("*.rq")) + CHECKS, ids=lambda p: p.name)

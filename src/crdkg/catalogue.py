@@ -1,8 +1,15 @@
 """The catalogue of stored queries: one ``.rq`` file per query, named by its file.
 
-Each file opens with ``#+ `` lines of YAML (compatible with grlc: ``summary``,
-``description``, ``tags``; crdkg adds ``params``), then a plain SPARQL 1.1 body with
-explicit ``PREFIX`` lines that any engine runs as it is.
+Each file opens with ``#+ `` lines of YAML (grlc's ``summary``, ``description``, ``tags``;
+crdkg adds ``params``), then a plain SPARQL 1.1 body with explicit ``PREFIX`` lines that any
+engine runs as it is.
+
+A parameter's variable in the body follows grlc's convention: ``?_name`` for a required
+parameter, ``?__name`` for an optional one, with grlc's type suffix (``_iri``, ``_integer``,
+``_xsd_gYear``, ``_xsd_date``): ``region`` (a required IRI) is ``?_region_iri``. Left
+unbound, an optional parameter's variable falls back to its default in the body itself
+(``COALESCE(?__lang, "en")``), so the text runs unchanged in a store's console and in grlc.
+A query of one's own may also use the parameter's plain name (``?region``).
 """
 
 from __future__ import annotations
@@ -16,10 +23,15 @@ from .records import Record
 
 TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterator
+    from collections.abc import Iterator, Mapping
     from os import PathLike
+    from typing import TypeVar
 
     PathText = str | PathLike[str]
+    T = TypeVar("T")
+
+#: grlc's suffix of a parameter variable, by crdkg's parameter type (others have none)
+GRLC_SUFFIX = {"iri": "_iri", "integer": "_integer", "year": "_xsd_gYear", "date": "_xsd_date"}
 
 __all__ = ["StoredQuery", "Catalogue", "load_catalogue", "parse_query_file"]
 
@@ -28,8 +40,16 @@ class StoredQuery(Record):
     """A stored query: its name (the file name), header fields and SPARQL text; ``header`` is
     the whole ``#+`` header as parsed, with any keys of other tools (grlc's, a check's severity)."""
 
-    __slots__ = ("name", "path", "summary", "description", "tags", "params", "text", "form", "header")
-    _defaults = ("select", None)
+    __slots__ = ("name", "path", "summary", "description", "tags", "params", "text", "form", "header", "variables")
+    _defaults = ("select", None, None)
+
+    def variable(self, param: str) -> str:
+        """The name of the body's variable that the parameter ``param`` binds."""
+        return (self.variables or {}).get(param, param)
+
+    def bindings(self, terms: Mapping[str, T]) -> dict[str, T]:
+        """``terms`` given by parameter name, keyed by the variables they bind."""
+        return {self.variable(name): term for name, term in terms.items()}
 
     def example_params(self) -> dict[str, str]:
         """Values to run the query with: each required parameter's example (or default)."""
@@ -44,8 +64,8 @@ class StoredQuery(Record):
         return any(t.kind == "word" and t.text.upper() == "ORDER" for t in sparqltext.tokens(self.text))
 
 
-def _header(text: str, path: PathText) -> tuple[dict, str | None]:
-    """The ``#+`` YAML header and the query form of a stored query's text, worked out once
+def _header(text: str, path: PathText) -> tuple[dict, str | None, list[str]]:
+    """The ``#+`` YAML header, the query form and the variables of a stored query's text, worked out once
     per distinct text: they are kept in the cache folder (in ``marshal`` form, which needs
     no import), so that a query pays neither for importing a YAML parser nor for lexing its
     text. The form is None where the text has none (``query_form`` then says why)."""
@@ -58,19 +78,20 @@ def _header(text: str, path: PathText) -> tuple[dict, str | None]:
     cached = os.path.join(folder(), "headers", f"{digest}.bin")
     try:
         with open(cached, "rb") as fh:
-            meta, form = marshal.loads(fh.read())
-        return meta, form
+            meta, form, names = marshal.loads(fh.read())
+        return meta, form, names
     except (OSError, ValueError, EOFError, TypeError):
         pass
     meta = _parse_header(text, path)
     try:
         form: str | None = sparqltext.query_form(text)
+        names = sorted(sparqltext.variables(text))
     except QueryError:
-        form = None
+        form, names = None, []
     try:
-        data = marshal.dumps((meta, form))
+        data = marshal.dumps((meta, form, names))
     except ValueError:  # a header value marshal cannot keep (a YAML date, say): parse each time
-        return meta, form
+        return meta, form, names
     try:
         os.makedirs(os.path.dirname(cached), exist_ok=True)
         tmp = f"{cached}.{os.getpid()}.tmp"
@@ -79,7 +100,28 @@ def _header(text: str, path: PathText) -> tuple[dict, str | None]:
         os.replace(tmp, cached)
     except OSError:
         pass  # a read-only home: parse every time
-    return meta, form
+    return meta, form, names
+
+
+def _variables(params: tuple[Parameter, ...], names: list[str], path: PathText) -> dict[str, str]:
+    """The body variable of each parameter: grlc's (``?_name_iri``, ``?__name``) where the body
+    has it, else the plain name. A grlc variable of a declared parameter with the wrong
+    underscores or type suffix is an error, since grlc would read it differently."""
+    present = set(names)
+    out = {}
+    for p in params:
+        expected = ("_" if p.required else "__") + p.name + GRLC_SUFFIX.get(p.type, "")
+        if expected in present:
+            out[p.name] = expected
+            continue
+        for name in present:
+            stripped = name.lstrip("_")
+            if name != stripped and (stripped == p.name or stripped.startswith(p.name + "_")):
+                kind = "required" if p.required else "optional"
+                raise QueryError(f"{path}: parameter {p.name!r} ({kind}, {p.type}) is ?{expected} in grlc's "
+                                 f"convention, not ?{name}")
+        out[p.name] = p.name
+    return out
 
 
 def _parse_header(text: str, path: PathText) -> dict:
@@ -112,7 +154,7 @@ def parse_query_file(path: PathText) -> StoredQuery:
             text = fh.read()
     except (OSError, UnicodeDecodeError) as err:
         raise QueryError(f"{path}: cannot read the query file: {err}") from None
-    meta, form = _header(text, path)
+    meta, form, names = _header(text, path)
     summary = meta.get("summary")
     if not isinstance(summary, str) or not summary.strip():
         raise QueryError(f"{path}:1: the #+ header has no summary")
@@ -128,6 +170,7 @@ def parse_query_file(path: PathText) -> StoredQuery:
         text=text,
         form=form or sparqltext.query_form(text),
         header=meta,
+        variables=_variables(params, names, path),
     )
 
 

@@ -70,8 +70,10 @@ class EndpointError(CrdkgError):
 class LoadError(EndpointError):
     """A load into a triple store that failed; the message says what the store still holds.
     ``answered``: the store answered the request with an error (so it did not apply it);
-    false when the request timed out or was cut, and the store may still apply it."""
+    false when the request timed out or was cut, and the store may still apply it. ``status``:
+    the HTTP status of that answer."""
 
-    def __init__(self, message: str, *, answered: bool = False) -> None:
+    def __init__(self, message: str, *, answered: bool = False, status: int | None = None) -> None:
         super().__init__(message)
-        self.answered = answered
+        self.answered = answered or status is not None
+        self.status = status

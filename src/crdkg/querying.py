@@ -33,7 +33,7 @@ def resolver_for(engine: Engine):  # type: ignore[no-untyped-def]
         if cls is not None:
             bindings["class"] = ox.NamedNode(cls)
         query = catalogue[FIND_QUERY if text is not None else LIST_QUERY]
-        result = engine.query(query.text, bindings=bindings)
+        result = engine.query(query.text, bindings=query.bindings(bindings))
         out = []
         for rec in result.records():
             out.append(Candidate(
@@ -57,7 +57,8 @@ def instance_test_for(engine: Engine):  # type: ignore[no-untyped-def]
         bindings = {"resource": ox.NamedNode(iri)}
         if cls is not None:
             bindings["class"] = ox.NamedNode(cls)
-        return bool(engine.query(catalogue[INSTANCE_QUERY].text, bindings=bindings).boolean)
+        query = catalogue[INSTANCE_QUERY]
+        return bool(engine.query(query.text, bindings=query.bindings(bindings)).boolean)
 
     return is_instance
 
@@ -87,4 +88,4 @@ def bind_parameters(query: StoredQuery, raw: Mapping[str, str], engine: Engine |
 
 def run_stored(query: StoredQuery, engine: Engine, params: Mapping[str, str] | None = None) -> QueryResult:
     bindings = bind_parameters(query, params or {}, engine)
-    return engine.query(query.text, bindings=bindings)
+    return engine.query(query.text, bindings=query.bindings(bindings))

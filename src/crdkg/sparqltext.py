@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator, Mapping
 
 __all__ = ["Token", "is_variable_name", "query_form", "refuse_update", "substitute", "term_to_sparql", "tokens",
-           "variables"]
+           "variables", "without_dataset"]
 
 
 # What the lexer reads as an IRI, a variable and a word, in the terms of regular expressions
@@ -188,6 +188,34 @@ def refuse_service(text: str, *, where: str) -> None:
         raise QueryError(f"{where} has a SERVICE clause, which would send a request over the network; "
                          "crdkg's embedded engine and its validation reach no network"
                          " (crdkg query --allow-service allows it for an ad hoc query)")
+
+
+def without_dataset(text: str) -> str:
+    """``text`` without its ``FROM`` and ``FROM NAMED`` clauses, for an engine that sets the
+    dataset itself (crdkg's embedded graph; an endpoint asked to use the store's own default
+    graph). Only a query's outer level can have them."""
+    if "from" not in text.lower():
+        return text
+    toks = list(tokens(text))
+    out: list[str] = []
+    last, braces, i = 0, 0, 0
+    while i < len(toks):
+        tok = toks[i]
+        if tok.text == "{":
+            braces += 1
+        elif tok.text == "}":
+            braces -= 1
+        elif braces == 0 and tok.kind == "word" and tok.text.upper() == "FROM":
+            j = i + 1
+            if j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "NAMED":
+                j += 1
+            if j < len(toks) and toks[j].kind in ("iri", "word"):
+                out.append(text[last:tok.start])
+                last = toks[j].start + len(toks[j].text)
+                i = j
+        i += 1
+    out.append(text[last:])
+    return "".join(out)
 
 
 def variables(text: str) -> set[str]:

@@ -15,7 +15,11 @@ import pyoxigraph as ox
 from .errors import EndpointError, LoadError
 from .httpclient import check_timeout, check_url, describe_failure, fetch
 
-CHUNK = 20_000  # triples per request
+CHUNK = 20_000  # triples per Graph Store request
+#: triples per SPARQL Update request: Virtuoso 7 compiles an update into SQL and refuses one
+#: of more than 10,000 lines (about 2,500 triples of INSERT DATA, fewer in a template)
+UPDATE_CHUNK = 1_000
+TEMPLATE_CHUNK = 200
 
 
 class StoreClient:
@@ -33,7 +37,7 @@ class StoreClient:
         try:
             return fetch(method, url, data=data, headers=headers, timeout=self.timeout)[0]
         except urllib.error.HTTPError as err:
-            raise LoadError(f"{what}: {describe_failure(err)}", answered=True) from None
+            raise LoadError(f"{what}: {describe_failure(err)}", status=err.code) from None
         except (urllib.error.URLError, OSError, ValueError) as err:
             raise LoadError(f"{what}: {describe_failure(err)}") from None
 
@@ -63,23 +67,35 @@ class StoreClient:
 
     # -- graphs ------------------------------------------------------------------------------
     def exists(self, graph: str) -> bool:
-        """Whether the Graph Store has the graph (a HEAD that answers 404 means no)."""
+        """Whether the Graph Store has the graph (a HEAD that answers 404 means no; a store
+        without HEAD, such as Virtuoso 7, which answers 501, is asked with a GET)."""
         try:
             self.request("HEAD", self._graph_url(graph), what=f"Graph Store {self.gsp_url}")
             return True
         except LoadError as err:
-            if "HTTP 404" in str(err):
+            if err.status == 404:
                 return False
+            if err.status not in (405, 501):
+                raise
+        return self._get_graph(graph) is not None
+
+    def _get_graph(self, graph: str) -> bytes | None:
+        """The graph as N-Triples by a Graph Store GET; None when the store has no such graph."""
+        try:
+            return self.request("GET", self._graph_url(graph), accept="application/n-triples",
+                                what=f"Graph Store {self.gsp_url}: reading <{graph}>")
+        except LoadError as err:
+            if err.status == 404:
+                return None
             raise
 
     def graph_triples(self, graph: str) -> list[ox.Triple]:
         if self.query_url:
             rows = self.select_terms(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
             return [ox.Triple(*row) for row in rows if None not in row]
-        if not self.exists(graph):
+        body = self._get_graph(graph)
+        if body is None:
             return []
-        body = self.request("GET", self._graph_url(graph), accept="application/n-triples",
-                            what=f"Graph Store {self.gsp_url}: reading <{graph}>")
         try:
             return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
         except SyntaxError as err:
@@ -105,15 +121,60 @@ class StoreClient:
                      what=f"Graph Store {self.gsp_url}: {what}")
 
     def upload(self, target: str, triples: Sequence[ox.Triple], advance: Callable[[int], None]) -> None:
-        """``triples`` into ``target`` (replacing it), in chunks."""
-        for i in range(0, max(len(triples), 1), CHUNK):
-            chunk = triples[i:i + CHUNK]
-            data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
-            if self.gsp_url:
-                self.request("PUT" if i == 0 else "POST", self._graph_url(target), data=data,
+        """``triples`` into ``target`` (replacing it), in chunks that never split the triples
+        linked by a blank node (each request's blank nodes are new ones in the store)."""
+        ground, linked = blank_groups(triples)
+        if self.gsp_url:
+            for i, chunk in enumerate(pack([[t] for t in ground] + linked, CHUNK)):
+                self.request("PUT" if i == 0 else "POST", self._graph_url(target),
+                             data=ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES),
                              content_type="application/n-triples",
                              what=f"Graph Store {self.gsp_url}: uploading <{target}>")
-            else:
-                self.update(f"INSERT DATA {{ GRAPH <{target}> {{\n{data.decode('utf-8')}}} }}",
-                            what=f"uploading <{target}>")
+                advance(len(chunk))
+            return
+        # Virtuoso 7 refuses blank nodes in INSERT DATA (error SP031), so triples with blank
+        # nodes go as a template with an empty WHERE
+        requests = [("INSERT DATA", c) for c in pack([[t] for t in ground], UPDATE_CHUNK)]
+        requests += [("INSERT", c) for c in pack(linked, TEMPLATE_CHUNK) if c]
+        for keyword, chunk in requests:
+            data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            where = " WHERE {}" if keyword == "INSERT" else ""
+            self.update(f"{keyword} {{ GRAPH <{target}> {{\n{data}}} }}{where}", what=f"uploading <{target}>")
             advance(len(chunk))
+
+
+def blank_groups(triples: Sequence[ox.Triple]) -> tuple[list[ox.Triple], list[list[ox.Triple]]]:
+    """The triples without blank nodes, and the others in groups linked by blank nodes."""
+    parent: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def root(node: ox.BlankNode) -> ox.BlankNode:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode) and isinstance(t.object, ox.BlankNode):
+            a, b = root(t.subject), root(t.object)
+            if a != b:
+                parent[a] = b
+    ground: list[ox.Triple] = []
+    groups: dict[ox.BlankNode, list[ox.Triple]] = {}
+    for t in triples:
+        node = t.subject if isinstance(t.subject, ox.BlankNode) else t.object
+        if isinstance(node, ox.BlankNode):
+            groups.setdefault(root(node), []).append(t)
+        else:
+            ground.append(t)
+    return ground, list(groups.values())
+
+
+def pack(groups: Sequence[list[ox.Triple]], size: int) -> list[list[ox.Triple]]:
+    """The groups in chunks of at most ``size`` triples, a group never split (one larger than
+    ``size`` is a chunk of its own); at least one chunk, so that an empty graph is written."""
+    out: list[list[ox.Triple]] = [[]]
+    for group in groups:
+        if out[-1] and len(out[-1]) + len(group) > size:
+            out.append([])
+        out[-1].extend(group)
+    return out

@@ -51,6 +51,8 @@ class EndpointEngine(Engine):
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         form = sparqltext.query_form(text)
         text = sparqltext.substitute(text, dict(bindings or {}))
+        if not self.default_graphs:  # the store's own default graph, not the graphs a query names
+            text = sparqltext.without_dataset(text)
         graph_form = form in ("construct", "describe")
         accept = "application/n-triples, text/turtle;q=0.9" if graph_form else "application/sparql-results+json"
         body, ctype = self.post(text, accept)
@@ -91,9 +93,18 @@ def _term(value: Mapping[str, str]) -> Term:
         if "xml:lang" in value:
             return ox.Literal(value["value"], language=value["xml:lang"])
         if "datatype" in value:
-            return ox.Literal(value["value"], datatype=ox.NamedNode(value["datatype"]))
+            text = value["value"]
+            if value["datatype"] == _BOOLEAN and text in _BOOLEANS:
+                text = _BOOLEANS[text]
+            return ox.Literal(text, datatype=ox.NamedNode(value["datatype"]))
         return ox.Literal(value["value"])
     raise ValueError(f"unknown term type {kind!r}")
+
+
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+#: Virtuoso keeps booleans as numbers and writes ``"1"^^xsd:boolean``: the same value as
+#: ``true``, read in xsd:boolean's canonical form, as the graph has it
+_BOOLEANS = {"1": "true", "0": "false"}
 
 
 def parse_json_results(data: Mapping, *, form: str, where: str) -> QueryResult:

@@ -29,6 +29,7 @@ class RdflibEngine(Engine):
         from pyparsing import ParseException
 
         form = sparqltext.query_form(text)
+        text = sparqltext.without_dataset(text)  # rdflib would fetch a FROM graph from the web
         if not self.allow_service:
             sparqltext.refuse_service(text, where="the query")
         init = {rdflib.Variable(k): to_rdflib_term(v) for k, v in (bindings or {}).items()}
