@@ -16,6 +16,7 @@ say so).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -47,7 +48,7 @@ def median_times(fns, repeat: int) -> list[float]:  # type: ignore[no-untyped-de
     falls on all of them, not on one)."""
     times: list[list[float]] = [[] for _ in fns]
     for _ in range(repeat):
-        for fn, spent in zip(fns, times):
+        for fn, spent in zip(fns, times, strict=True):
             t = time.perf_counter()
             fn()
             spent.append(time.perf_counter() - t)
@@ -102,13 +103,13 @@ def worker(task: dict) -> dict:
             t = time.perf_counter()
             bindings = bind_parameters(q, params, engine)
             out["lookup"][q.name] = time.perf_counter() - t
-            ours = lambda: engine.query(q.text, bindings=bindings)  # noqa: E731
+            ours = lambda q=q, bindings=bindings: engine.query(q.text, bindings=q.bindings(bindings))  # noqa: E731
             if kind != "crdkg":
                 out["queries"][q.name] = median_time(ours, repeat)
                 continue
             text = task["texts"][q.name]
 
-            def raw() -> None:  # pyoxigraph itself, on the same store, with the text crdkg runs
+            def raw(text: str = text) -> None:  # pyoxigraph itself, on the same store, with the text crdkg runs
                 res = graph.store.query(text, default_graph=default)
                 if isinstance(res, ox.QuerySolutions):
                     [tuple(s) for s in res]
@@ -157,10 +158,9 @@ def worker(task: dict) -> dict:
         out["validate"], out["results"] = statistics.median(times), results
     elif kind == "suite":  # the W3C SHACL test suite through one engine
         sys.path.insert(0, str(ROOT / "tests"))
-        from test_shacl_conformance import TESTS
-
         from crdkg.errors import InputError
         from crdkg.validation import validate
+        from test_shacl_conformance import TESTS
 
         t = time.perf_counter()
         for _, data, shapes, _, _ in TESTS.values():
@@ -227,10 +227,13 @@ def bound_texts() -> dict[str, str]:
     from crdkg.api import embedded_engine
     from crdkg.catalogue import load_catalogue
     from crdkg.querying import bind_parameters
-    from crdkg.sparqltext import substitute
+    from crdkg.sparqltext import substitute, without_dataset
 
     engine = embedded_engine()
-    return {q.name: substitute(q.text, bind_parameters(q, q.example_params(), engine)) for q in load_catalogue()}
+    # without the FROM clauses, as crdkg's embedded engine runs them (the oxigraph command
+    # line queries its default graph, where `oxigraph load` puts the files)
+    return {q.name: without_dataset(substitute(q.text, q.bindings(bind_parameters(q, q.example_params(), engine))))
+            for q in load_catalogue()}
 
 
 def cold_start(repeat: int, texts: dict[str, str]) -> list[tuple]:
@@ -259,8 +262,9 @@ def cold_start(repeat: int, texts: dict[str, str]) -> list[tuple]:
             qfile.write_text(texts[q.name], encoding="utf-8")
             ox_args = [oxigraph, "query", "--location", str(loc), "--query-file", str(qfile),
                        "--results-format", fmt]
-            ours, theirs = median_times([lambda: subprocess.run(args, check=True, capture_output=True, cwd=tmp),
-                                         lambda: subprocess.run(ox_args, check=True, capture_output=True)], repeat)
+            ours, theirs = median_times(
+                [lambda args=args: subprocess.run(args, check=True, capture_output=True, cwd=tmp),
+                 lambda ox_args=ox_args: subprocess.run(ox_args, check=True, capture_output=True)], repeat)
             rows.append((q.name, ours, theirs, ours / theirs))
         validate = median_time(lambda: subprocess.run([*crdkg, "validate"], check=True, capture_output=True,
                                                        cwd=tmp), repeat)
@@ -291,7 +295,7 @@ mark("shipped graph parsed ({{}} files)".format(sum(len(v) for v in engine.graph
 query = api.catalogue()[args.name]
 bindings = querying.bind_parameters(query, dict(args.param), engine)
 mark("stored query read, parameters bound (with name lookups)")
-result = engine.query(query.text, bindings=bindings)
+result = engine.query(query.text, bindings=query.bindings(bindings))
 mark("query answered")
 text = results.write_result(result, args.format)
 mark("CSV written")
@@ -381,8 +385,8 @@ def engines_section(args, generate) -> list[str]:  # type: ignore[no-untyped-def
               "(`crdkg validate FILES --shapes SHAPES --shapes-only`: no quality checks), beside the Rust engine "
               "`shacl` (PyPI 0.3.4, the same files joined into one data file and one shapes file) and plain "
               "pySHACL (rdflib parse + `pyshacl.validate`). Times include parsing; crdkg and shacl: median of 3 "
-              "runs, pySHACL one run; each in a fresh process." + ("" if have_rs else
-                                                                    " (shacl is not installed: `make bench` installs it)"),
+              "runs, pySHACL one run; each in a fresh process."
+              + ("" if have_rs else " (shacl is not installed: `make bench` installs it)"),
               "", "| triples | crdkg | peak | results | shacl (Rust) | peak | results | pySHACL | peak | results |",
               "|---|---|---|---|---|---|---|---|---|---|"]
     work = Path(tempfile.mkdtemp(prefix="crdkg-engines-"))
@@ -577,7 +581,8 @@ def main() -> int:
         emit("")
         emit("The SHACL shapes and the quality checks, on the synthetic triples with the shipped ontology and "
              "data (`crdkg validate FILE --with-data`): crdkg's default engine (shapes compiled to SPARQL on "
-             "Oxigraph; median of 3 rounds, each running every size in turn), crdkg with `--engine pyshacl` (one run), and plain pySHACL on the "
+             "Oxigraph; median of 3 rounds, each running every size in turn), crdkg with `--engine pyshacl` "
+             "(one run), and plain pySHACL on the "
              "same data and shapes (rdflib parse + `pyshacl.validate`, no quality checks; one run). Targets at "
              "1M triples: no slower than plain pySHACL, at most linear growth from 100k, peak memory under 2 GB.")
         emit("")
@@ -593,7 +598,7 @@ def main() -> int:
                  f"{fmt_s(b['validate'])} | {b['results']} | {reference} | "
                  f"{fmt_s(p['validate'])} | {p['peak_mb']:.0f} MB | {v['validate'] / p['validate']:.2f}x |")
         emit("")
-        for (n1, v1, *_), (n2, v2, *_) in zip(validation, validation[1:]):
+        for (n1, v1, *_), (n2, v2, *_) in itertools.pairwise(validation):
             emit(f"Growth from {n1:,} to {n2:,} triples ({n2 / n1:.1f}x the data): crdkg validate "
                  f"{v2['validate'] / v1['validate']:.1f}x the time, {v2['peak_mb'] / v1['peak_mb']:.1f}x the memory.")
         emit("")

@@ -181,7 +181,7 @@ def digest_server(user: str, password: str, body: bytes, content_type: str, *,
     realm, nonce = "test-realm", "a1b2c3d4"
 
     def md5(text: str) -> str:
-        return hashlib.md5(text.encode()).hexdigest()  # noqa: S324 - what Digest uses
+        return hashlib.md5(text.encode()).hexdigest()
 
     def answer(handler: http.server.BaseHTTPRequestHandler) -> tuple[int, dict, bytes]:
         auth = handler.headers.get("Authorization", "")

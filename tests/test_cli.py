@@ -81,7 +81,7 @@ def test_help_documents_exit_codes():
 
 
 def test_progress_bar_only_on_terminals_and_not_in_ci(capsys, monkeypatch):
-    from crdkg.store import Progress
+    from crdkg.load import Progress
 
     bar = Progress(100, "always")
     bar.advance(50, "data")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from crdkg.catalogue import load_catalogue
+from crdkg.compare import comparable
 from crdkg.querying import run_stored
-from crdkg.verify import comparable
 from samples import SAMPLE_PARAMS
 
 CATALOGUE = load_catalogue()

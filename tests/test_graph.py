@@ -13,7 +13,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from crdkg import resources
-from crdkg.formatting import canonical_turtle
+from crdkg.format import canonical_turtle
 
 ROOT = Path(__file__).resolve().parent.parent
 CRD = rdflib.Namespace("https://w3id.org/crdkg/ontology#")

@@ -20,10 +20,10 @@ import pytest
 
 from crdkg import resources
 from crdkg.catalogue import load_catalogue
+from crdkg.compare import comparable
 from crdkg.engines.endpoint import parse_json_results
+from crdkg.load import load_into_store
 from crdkg.querying import bind_parameters, run_stored
-from crdkg.store import load_into_store
-from crdkg.verify import comparable
 from samples import every_parameter
 from server import free_port
 

@@ -38,11 +38,11 @@ def test_installed_package_loads_outside_the_repository(wheel, tmp_path):
                    check=True, timeout=300)
     code = (
         "import crdkg, pathlib\n"
-        "assert pathlib.Path(crdkg.__file__).is_relative_to(pathlib.Path(r'%s')), crdkg.__file__\n"
+        f"assert pathlib.Path(crdkg.__file__).is_relative_to(pathlib.Path(r'{target}')), crdkg.__file__\n"
         "from crdkg import resources\n"
         "assert '_shipped' in str(resources.root()), resources.root()\n"
         "rows = crdkg.run_query('divisions-in-region', region='northeast').values()\n"
-        "print(sorted(r['code'] for r in rows))\n" % target
+        "print(sorted(r['code'] for r in rows))\n"
     )
     env = {"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, env=env,

@@ -51,10 +51,10 @@ def test_hostile_text_is_one_literal_in_the_serialized_query(value):
     after = list(sparqltext.tokens(text))
     assert len(after) == len(before)
     replaced = 0
-    for b, a in zip(before, after):
+    for b, a in zip(before, after, strict=True):
         if b.kind == "var" and b.text == "?_text":
             assert a.kind == "string"
-            assert list(ox.parse(f"<x:s> <x:p> {a.text} .".encode(), format=ox.RdfFormat.N_TRIPLES))[0].object == ox.Literal(value)
+            assert next(iter(ox.parse(f"<x:s> <x:p> {a.text} .".encode(), format=ox.RdfFormat.N_TRIPLES))).object == ox.Literal(value)
             replaced += 1
         else:
             assert (a.kind, a.text) == (b.kind, b.text)
@@ -136,7 +136,7 @@ def test_ambiguous_value_lists_the_candidates():
 
 def test_ambiguous_value_in_the_shipped_graph(engine):
     # the local name beijing-tianjin-hebei is both the BTH area and the BTH city cluster
-    with pytest.raises(ParameterError, match="ambiguous.*area/beijing-tianjin-hebei|ambiguous"):
+    with pytest.raises(ParameterError, match=r"ambiguous"):
         run_stored(CATALOGUE["targeting-region"], engine, {"region": "Beijing-Tianjin-Hebei"})
 
 

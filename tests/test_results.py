@@ -37,7 +37,7 @@ def test_display_width():
 
 def test_table_aligns_chinese_by_display_width():
     lines = write_result(RESULT, "table").splitlines()
-    header, rule, first, second = lines[:4]
+    header, _rule, first, second = lines[:4]
     col = header.index("name")
     assert display_width(first[:first.index("四川省")]) == col
     assert second.index("Beijing") == col
@@ -47,7 +47,7 @@ def test_table_aligns_chinese_by_display_width():
 def test_json_is_w3c_sparql_results():
     doc = json.loads(write_result(RESULT, "json"))
     assert doc["head"]["vars"] == ["division", "name", "code", "note"]
-    first, second = doc["results"]["bindings"]
+    first, _second = doc["results"]["bindings"]
     assert first["division"] == {"type": "uri", "value": "https://w3id.org/crdkg/id/division/510000"}
     assert first["name"] == {"type": "literal", "value": "四川省", "xml:lang": "zh"}
     assert first["code"] == {"type": "literal", "value": "510000"}

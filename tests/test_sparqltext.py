@@ -77,7 +77,7 @@ def test_files_are_lexed_as_by_the_regular_expressions(path):
 
 # the characters at the edges of each rule: IRI exclusions and controls, \w beyond ASCII,
 # the prefixed-name stops, quotes and escapes, line breaks and Unicode spaces
-ALPHABET = list("<>\"'{}|^`\\ \t\n\r\x00\x1f?$_-:;,.()#aZ09éß四川١\u00a0\u2003\u0301xyz@=/!") + ["PREFIX", "SELECT"]
+ALPHABET = [*list("<>\"'{}|^`\\ \t\n\r\x00\x1f?$_-:;,.()#aZ09éß四川١\u00a0\u2003\u0301xyz@=/!"), "PREFIX", "SELECT"]
 
 
 def test_generated_texts_are_lexed_as_by_the_regular_expressions():

@@ -11,12 +11,12 @@ import pytest
 
 from conftest import run_cli, with_credentials
 from crdkg.catalogue import load_catalogue
+from crdkg.compare import comparable
 from crdkg.engines.endpoint import EndpointEngine
 from crdkg.errors import EndpointError, LoadError
+from crdkg.load import load_into_store
 from crdkg.namespaces import GRAPHS
 from crdkg.querying import run_stored
-from crdkg.store import load_into_store
-from crdkg.verify import comparable
 from samples import every_parameter
 from server import free_port
 

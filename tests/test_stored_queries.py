@@ -172,7 +172,7 @@ def test_bad_header_is_a_query_error(tmp_path):
 
     bad = tmp_path / "bad.rq"
     bad.write_text("#+ summary: [unclosed\nSELECT * WHERE { ?s ?p ?o }\n")
-    with pytest.raises(QueryError, match="bad.rq:1"):
+    with pytest.raises(QueryError, match=r"bad\.rq:1"):
         parse_query_file(bad)
     missing = tmp_path / "nosummary.rq"
     missing.write_text("#+ tags: [x]\nSELECT * WHERE { ?s ?p ?o }\n")

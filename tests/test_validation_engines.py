@@ -323,8 +323,9 @@ def test_the_turtle_report_keeps_each_value_as_the_term_it_is(tmp_path, engine):
     """sh:value is the offending term itself: an integer stays an xsd:integer, a string that
     reads like an IRI stays a string (the report used to guess the term from its text)."""
     import rdflib
-    from conftest import run_cli
     from rdflib.namespace import SH, XSD
+
+    from conftest import run_cli
 
     data = tmp_path / "typed.ttl"
     data.write_text("@prefix crd: <https://w3id.org/crdkg/ontology#> .\n"

@@ -12,7 +12,7 @@ import pytest
 import rdflib
 
 from conftest import run_cli
-from crdkg.errors import InputError, QueryError
+from crdkg.errors import QueryError
 from crdkg.validation import validate
 from crdkg.validation.report import render_turtle
 

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import sys
 
-TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs 5 ms of every command
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: the cold-path rule, docs/cold-path.md
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "__version__",
     "CrdkgError",
     "Engine",
     "KnowledgeGraph",
     "QueryResult",
     "StoredQuery",
     "ValidationReport",
+    "__version__",
     "catalogue",
     "embedded_engine",
     "endpoint_engine",
@@ -50,7 +50,7 @@ _LAZY = {
     "ValidationReport": "crdkg.validation",
     "validate": "crdkg.validation",
     "export_graph": "crdkg.export",
-    "load_into_store": "crdkg.store",
+    "load_into_store": "crdkg.load",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,7 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .errors import CrdkgError
     from .export import export_graph
     from .graph import KnowledgeGraph, load_graph
-    from .store import load_into_store
+    from .load import load_into_store
     from .validation import ValidationReport, validate
 
 
@@ -68,7 +68,7 @@ def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'crdkg' has no attribute {name!r}")
-    __import__(module)  # importlib.import_module: 1% of a cold query for importing importlib
+    __import__(module)
     value = getattr(sys.modules[module], name)
     globals()[name] = value
     return value

@@ -5,7 +5,7 @@ group in the help and :class:`Exclusive` for mutually exclusive ones), in the te
 ``argparse.add_argument``. :func:`build_parser` turns them into an argparse parser: the
 help, the usage and every error message. :func:`quick_parse` reads the plain forms that
 scripts and CI type (``crdkg query NAME --param k=v --format csv``) without importing
-argparse, 6% of a cold command: it accepts an argument list only where argparse would
+argparse (docs/cold-path.md): it accepts an argument list only where argparse would
 give the same values, and returns None for anything else (help, abbreviations, joined
 short options, a value that fails its type or choices, ``--``), which then goes to argparse.
 """
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import os
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     import argparse
     from collections.abc import Iterator, Mapping, Sequence
+    from typing import Any
 
 __all__ = ["Arg", "Exclusive", "Group", "build_parser", "quick_parse"]
 
@@ -62,7 +63,7 @@ class Arg:
         if kind is not None:
             try:
                 value = kind(text)  # type: ignore[operator]
-            except Exception:  # noqa: BLE001 (argparse then reports it, or raises it, as it does)
+            except Exception:
                 return _INVALID
         else:
             value = text
@@ -100,6 +101,9 @@ class Namespace:
 
     def __init__(self, **values: object) -> None:
         self.__dict__.update(values)
+
+    if TYPE_CHECKING:  # pragma: no cover
+        def __getattr__(self, name: str) -> Any: ...  # the values are the arguments' own
 
     def __repr__(self) -> str:
         return "Namespace(" + ", ".join(f"{k}={v!r}" for k, v in vars(self).items()) + ")"
@@ -210,7 +214,7 @@ def build_parser(commands: Mapping[str, Sequence[Arg | Group | Exclusive]], help
         parser.add_argument("--version", action="version", version=str(version))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    epilog = kwargs.get("epilog")
+    epilog = str(kwargs["epilog"]) if kwargs.get("epilog") else None
     for name, entries in commands.items():
         if only is None or only == name:
             p = sub.add_parser(name, help=helps[name], epilog=epilog, formatter_class=Formatter)
@@ -218,7 +222,7 @@ def build_parser(commands: Mapping[str, Sequence[Arg | Group | Exclusive]], help
     return parser
 
 
-def _add(parser, entries: Sequence[Arg | Group | Exclusive]) -> None:  # type: ignore[no-untyped-def]
+def _add(parser, entries: Sequence[Arg | Group | Exclusive]) -> None:
     """Add ``entries`` to an argparse parser, argument group or exclusive group."""
     for entry in entries:
         if isinstance(entry, Arg):

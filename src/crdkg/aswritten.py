@@ -21,6 +21,13 @@ import pyoxigraph as ox
 from .namespaces import AS_WRITTEN as NAMESPACE
 from .namespaces import XSD
 
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable, Iterator
+    from typing import TypeVar
+
+    T = TypeVar("T")
+
 #: Lexical forms that Oxigraph keeps unchanged, for the commonest datatypes: a literal that
 #: matches needs no round trip through a scratch store to know it is kept.
 _KEPT = {
@@ -47,7 +54,7 @@ class Encoder:
         if not dt.startswith(XSD):
             return lit
         kept = _KEPT.get(dt, False)
-        if kept is None or (kept is not False and kept.fullmatch(lit.value)):
+        if kept is None or (kept is not False and kept.fullmatch(lit.value)):  # type: ignore[union-attr]
             return lit
         enc = self._known[lit] if lit in self._known else self._decide(lit)
         if enc is None:
@@ -62,15 +69,16 @@ class Encoder:
         self._scratch.add(ox.Quad(s, p, lit))
         back = next(iter(self._scratch.quads_for_pattern(s, p, None))).object
         self._scratch.clear()
-        enc = None if back == lit else ox.Literal(lit.value, datatype=ox.NamedNode(NAMESPACE + lit.datatype.value[len(XSD):]))
+        encoding = ox.NamedNode(NAMESPACE + lit.datatype.value[len(XSD):])
+        enc = None if back == lit else ox.Literal(lit.value, datatype=encoding)
         self._known[lit] = enc
         return enc
 
-    def quads(self, quads: object, graph: ox.NamedNode | ox.DefaultGraph) -> object:
+    def quads(self, quads: Iterable[ox.Quad], graph: ox.NamedNode | ox.DefaultGraph) -> Iterator[ox.Quad]:
         """``quads`` (from :func:`pyoxigraph.parse`) in ``graph``, literals encoded."""
         lit_type, quad, stored = ox.Literal, ox.Quad, self.stored
         if isinstance(graph, ox.DefaultGraph):  # the quads are there already: new ones only where needed
-            for q in quads:  # type: ignore[attr-defined]
+            for q in quads:
                 o = q.object
                 if type(o) is lit_type:
                     enc = stored(o)
@@ -79,24 +87,25 @@ class Encoder:
                         continue
                 yield q if isinstance(q.graph_name, ox.DefaultGraph) else quad(q.subject, q.predicate, o)
             return
-        for q in quads:  # type: ignore[attr-defined]
+        for q in quads:
             o = q.object
             yield quad(q.subject, q.predicate, stored(o) if type(o) is lit_type else o, graph)
 
 
-def original(term: object) -> object:
+def original(term: T) -> T:
     """The term as written: an encoded literal decoded, any other term as it is."""
-    if type(term) is ox.Literal and term.datatype.value.startswith(NAMESPACE):
-        return ox.Literal(term.value, datatype=ox.NamedNode(XSD + term.datatype.value[len(NAMESPACE):]))
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(NAMESPACE):
+        decoded = ox.Literal(term.value, datatype=ox.NamedNode(XSD + term.datatype.value[len(NAMESPACE):]))
+        return decoded  # type: ignore[return-value]  # a literal for a literal
     return term
 
 
-def encoded(term: object) -> object:
+def encoded(term: T) -> T:
     """The term as an encoded store holds it (for a constant of the shapes that the
     compiled queries compare with ``sameTerm``)."""
-    if type(term) is not ox.Literal:
+    if not isinstance(term, ox.Literal):
         return term
-    return _CONSTANTS.stored(term)
+    return _CONSTANTS.stored(term)  # type: ignore[return-value]  # a literal for a literal
 
 
 _CONSTANTS = Encoder()

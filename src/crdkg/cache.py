@@ -13,7 +13,7 @@ import os
 
 import pyoxigraph as ox
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Mapping, Sequence
     from os import PathLike
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     Paths = Mapping[str, Sequence[str | PathLike[str]]]
 
-try:  # hashlib imports OpenSSL's bindings first (2 ms of every cold query); blake2 needs neither
+try:  # not hashlib's, which loads OpenSSL's bindings first (docs/cold-path.md)
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover
     from hashlib import blake2b
@@ -118,13 +118,13 @@ def cached_store(files: Paths, load: Callable[[ox.Store, str, str, bytes], None]
     entry = root / digest
     if (entry / "complete").exists():
         try:
-            store = ox.Store.read_only(str(entry / "store"))
+            ready = ox.Store.read_only(str(entry / "store"))
             (entry / "complete").touch()
-            return store
+            return ready
         except (OSError, RuntimeError, ValueError):
             shutil.rmtree(entry, ignore_errors=True)  # corrupt: built again below
     building = root / f"{entry.name}.building-{os.getpid()}"
-    store = None
+    store: ox.Store | None = None  # named, so that a failure can drop it before the folder goes
     try:
         root.mkdir(parents=True, exist_ok=True)
         _prune(root)
@@ -143,7 +143,7 @@ def cached_store(files: Paths, load: Callable[[ox.Store, str, str, bytes], None]
         (entry / "complete").touch()
         return ox.Store.read_only(str(entry / "store"))
     except (OSError, RuntimeError) as err:
-        store = None  # noqa: F841 - close the half-built store before removing it
+        store = None
         traceback.clear_frames(err.__traceback__)
         shutil.rmtree(building, ignore_errors=True)
         raise CacheError(f"{root}: {getattr(err, 'strerror', None) or err}") from None

@@ -21,7 +21,7 @@ from .errors import QueryError
 from .params import Parameter, parse_parameter
 from .records import Record
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator, Mapping
     from os import PathLike
@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
 #: grlc's suffix of a parameter variable, by crdkg's parameter type (others have none)
 GRLC_SUFFIX = {"iri": "_iri", "integer": "_integer", "year": "_xsd_gYear", "date": "_xsd_date"}
 
-__all__ = ["StoredQuery", "Catalogue", "load_catalogue", "parse_query_file"]
+__all__ = ["Catalogue", "StoredQuery", "load_catalogue", "parse_query_file"]
 
 
 class StoredQuery(Record):
@@ -42,6 +42,16 @@ class StoredQuery(Record):
 
     __slots__ = ("name", "path", "summary", "description", "tags", "params", "text", "form", "header", "variables")
     _defaults = ("select", None, None)
+    name: str
+    path: PathText
+    summary: str
+    description: str
+    tags: tuple[str, ...]
+    params: tuple[Parameter, ...]
+    text: str
+    form: str
+    header: dict[str, object] | None
+    variables: dict[str, str] | None
 
     def variable(self, param: str) -> str:
         """The name of the body's variable that the parameter ``param`` binds."""
@@ -78,16 +88,16 @@ def _header(text: str, path: PathText) -> tuple[dict, str | None, list[str]]:
     cached = os.path.join(folder(), "headers", f"{digest}.bin")
     try:
         with open(cached, "rb") as fh:
-            meta, form, names = marshal.loads(fh.read())
-        return meta, form, names
+            cached_meta, cached_form, cached_names = marshal.loads(fh.read())
+        return cached_meta, cached_form, cached_names
     except (OSError, ValueError, EOFError, TypeError):
         pass
     meta = _parse_header(text, path)
     try:
-        form: str | None = sparqltext.query_form(text)
+        form = sparqltext.query_form(text)
         names = sorted(sparqltext.variables(text))
     except QueryError:
-        form, names = None, []
+        form, names = None, []  # query_form says why, when the query is run
     try:
         data = marshal.dumps((meta, form, names))
     except ValueError:  # a header value marshal cannot keep (a YAML date, say): parse each time
@@ -140,8 +150,8 @@ def _parse_header(text: str, path: PathText) -> dict:
         meta = yaml.safe_load("\n".join(header)) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise QueryError(f"{path}:{line or 1}: the #+ header is not valid YAML: {getattr(err, 'problem', err)}") from None
+        at = mark.line + 1 if mark is not None else 1
+        raise QueryError(f"{path}:{at}: the #+ header is not valid YAML: {getattr(err, 'problem', err)}") from None
     if not isinstance(meta, dict):
         raise QueryError(f"{path}:1: the #+ header must be a YAML mapping")
     return meta

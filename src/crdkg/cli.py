@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import sys
 
-from . import __version__
+from . import __version__, choices
 from .argv import Arg, Exclusive, Group, Namespace, build_parser, quick_parse
 from .errors import EXIT_ERROR, EXIT_OK, CrdkgError
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
 
@@ -31,13 +31,13 @@ def _param(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
-# Paths stay text here (``pathlib`` costs 10% of a cold query); the API takes either.
+# Paths stay text here (the cold-path rule, docs/cold-path.md); the API takes either.
 ENGINE_OPTIONS = Group(
     "engine",
     Arg("--endpoint", metavar="URL",
         help="run on this SPARQL 1.1 endpoint instead of the embedded graph "
              "(credentials: CRDKG_ENDPOINT_USER/CRDKG_ENDPOINT_PASSWORD or CRDKG_ENDPOINT_TOKEN)"),
-    Arg("--engine", choices=("oxigraph", "rdflib"), default="oxigraph", help="embedded engine (default: oxigraph)"),
+    Arg("--engine", choices=choices.QUERY_ENGINES, default="oxigraph", help="embedded engine (default: oxigraph)"),
     Arg("--data", action="append", default=[], metavar="FILE",
         help="an RDF file of your own to query together with the shipped graph (repeatable; "
              "inputs of 4 MB and more are parsed once into an on-disk store, see CRDKG_CACHE_DIR)"),
@@ -61,13 +61,13 @@ HELP = {
     "format": "rewrite Turtle files in the canonical form (or --check them)",
 }
 
-ARGUMENTS = {
+ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
     "info": [
         ENGINE_OPTIONS,
-        Arg("--format", choices=("table", "json", "markdown"), default="table"),
+        Arg("--format", choices=choices.LISTING_FORMATS, default="table"),
     ],
     "queries": [
-        Arg("--format", choices=("table", "json", "markdown"), default="table"),
+        Arg("--format", choices=choices.LISTING_FORMATS, default="table"),
     ],
     "query": [
         Arg("name", nargs="?", help="name of a stored query (see 'crdkg queries')"),
@@ -77,12 +77,12 @@ ARGUMENTS = {
         ),
         Arg("-p", "--param", action="append", type=_param, default=[], metavar="NAME=VALUE",
             help="a parameter of the stored query (repeatable)"),
-        Arg("--lang", choices=("en", "zh"), help="label language, for queries with a 'lang' parameter"),
+        Arg("--lang", choices=choices.LANGUAGES, help="label language, for queries with a 'lang' parameter"),
         Arg("--allow-service", action="store_true",
             help="let an ad hoc query on the embedded graph call remote endpoints (SERVICE); "
                  "without it such a query is refused and nothing reaches the network"),
         Arg("--format", default="table",
-            choices=("table", "csv", "tsv", "json", "xml", "markdown", "turtle", "ntriples", "jsonld")),
+            choices=choices.TABLE_FORMATS + choices.GRAPH_FORMATS),
         ENGINE_OPTIONS,
     ],
     "validate": [
@@ -95,21 +95,21 @@ ARGUMENTS = {
         Arg("--shapes-only", action="store_true",
             help="validate FILEs against the --shapes files alone, as any SHACL validator does: "
                  "no shipped ontology, shapes or quality checks"),
-        Arg("--inference", choices=("none", "rdfs", "owlrl"), default="none",
+        Arg("--inference", choices=choices.INFERENCE, default="none",
             help="inference before validation (default: none, the fastest; the shapes "
                  "follow rdfs:subClassOf in the ontology without it)"),
-        Arg("--engine", choices=("sparql", "pyshacl"), default="sparql",
+        Arg("--engine", choices=choices.VALIDATION_ENGINES, default="sparql",
             help="how the shapes run: sparql (default) compiles them to SPARQL on the embedded "
                  "Oxigraph store, and leaves shapes with features it does not compile to pySHACL; "
                  "pyshacl runs all of them with pySHACL (also chosen by --inference rdfs|owlrl)"),
-        Arg("--format", choices=("text", "json", "turtle", "junit", "github"), default="text"),
-        Arg("--fail-on", choices=("violation", "warning", "info"), default="violation",
+        Arg("--format", choices=choices.REPORT_FORMATS, default="text"),
+        Arg("--fail-on", choices=choices.SEVERITIES, default="violation",
             help="the least severity that makes the exit code 1 (default: violation)"),
         Arg("--no-checks", action="store_true", help="run the SHACL shapes only, not the quality checks"),
         Arg("--no-shapes", action="store_true", help="run the quality checks only"),
     ],
     "export": [
-        Arg("--format", choices=("nt", "nq", "trig", "ttl", "jsonld"), action="append",
+        Arg("--format", choices=choices.EXPORT_FORMATS, action="append",
             help="format to write (repeatable; default: all)"),
         Arg("--out", default="dist", metavar="DIR", help="output folder (default: dist)"),
     ],
@@ -122,7 +122,7 @@ ARGUMENTS = {
         Arg("--timeout", type=float, default=120.0, metavar="SECONDS"),
         Arg("--break-lock", action="store_true",
             help="remove the store's load lock first (left by a load that was killed; see the README)"),
-        Arg("--progress", choices=("auto", "always", "never"), default="auto",
+        Arg("--progress", choices=choices.PROGRESS, default="auto",
             help="progress bar (auto: on a terminal and not in CI)"),
     ],
     "format": [
@@ -146,7 +146,7 @@ def parse_args(argv: Sequence[str]) -> Namespace:
     return args  # type: ignore[return-value]
 
 
-def _make_engine(args: Namespace):  # type: ignore[no-untyped-def]
+def _make_engine(args: Namespace):
     from . import api
 
     if args.endpoint:
@@ -236,7 +236,7 @@ def cmd_export(args: Namespace) -> int:
 
 
 def cmd_load(args: Namespace) -> int:
-    from .store import load_into_store
+    from .load import load_into_store
 
     summary = load_into_store(gsp=args.endpoint, update=args.update_endpoint, query=args.query_endpoint,
                               verify_queries=args.verify_queries, timeout=args.timeout, progress=args.progress,
@@ -249,9 +249,10 @@ def cmd_format(args: Namespace) -> int:
     from pathlib import Path
 
     from . import resources
-    from .formatting import format_files
+    from .format import format_files
 
-    files = [Path(f) for f in args.files] or [*resources.ontology_files(), *resources.shape_files(), *resources.data_files()]
+    shipped = [*resources.ontology_files(), *resources.shape_files(), *resources.data_files()]
+    files = [Path(f) for f in args.files] or shipped
     changed = format_files(files, check=args.check, drop_comments=args.drop_comments)
     for path in changed:
         print(f"{path}: {'not in canonical form' if args.check else 'rewritten'}")
@@ -304,7 +305,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"cannot write the output: {err.strerror or err}", EXIT_OUTPUT)
     except RecursionError:
         return _fail("the input is nested too deeply to process", EXIT_ERROR)
-    except Exception as err:  # noqa: BLE001 - the last line of defence: one line, not a traceback
+    except Exception as err:
         from .httpclient import one_line
 
         return _fail(f"internal error: {type(err).__name__}: {one_line(str(err))} (a bug in crdkg; please report it)",

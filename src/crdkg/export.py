@@ -13,28 +13,29 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
+from .choices import EXPORT_FORMATS
 from .errors import CrdkgError
 from .graph import KnowledgeGraph, load_graph
-from .namespaces import BASE, DATASET_IRI, GRAPHS, PREFIXES, split_iri
+from .jsonld import jsonld_context, jsonld_document
+from .namespaces import BASE, DATASET_IRI, DCAT, DCT, GRAPHS, OWL, PREFIXES, RDF, VOID, XSD, split_iri
+from .terms import serialized, used_prefixes
 
-__all__ = ["EXPORT_FORMATS", "PARTS", "export_graph", "dataset_quads", "jsonld_document", "canonical_quads"]
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
+if TYPE_CHECKING:  # pragma: no cover
+    from .graph import GraphName
 
-EXPORT_FORMATS = ("nt", "nq", "trig", "ttl", "jsonld")
+__all__ = ["EXPORT_FORMATS", "PARTS", "canonical_quads", "dataset_quads", "export_graph", "jsonld_document"]
+
 PARTS = ("ontology", "shapes", "data", "description")
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_VOID = "http://rdfs.org/ns/void#"
-_DCAT = "http://www.w3.org/ns/dcat#"
-_DCT = "http://purl.org/dc/terms/"
-_OWL = "http://www.w3.org/2002/07/owl#"
 
 
 # --- deterministic blank nodes --------------------------------------------------------
 
-def _sig(term, labels) -> str:  # type: ignore[no-untyped-def]
+def _sig(term, labels) -> str:
     return labels.get(term.value, "_") if isinstance(term, ox.BlankNode) else str(term)
 
 
@@ -67,7 +68,7 @@ def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
             seen[labels[b]] += 1
             final[b] = f"b{labels[b]}" + (f"x{n}" if n else "")
 
-        def relabel(t):  # type: ignore[no-untyped-def]
+        def relabel(t):
             return ox.BlankNode(final[t.value]) if isinstance(t, ox.BlankNode) else t
 
         quads = [ox.Quad(relabel(q.subject), q.predicate, relabel(q.object), q.graph_name) for q in quads]
@@ -91,145 +92,82 @@ def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = ("ontology", "sh
     ds = ox.NamedNode(DATASET_IRI)
     out: list[ox.Quad] = []
 
-    def add(s, p, o):  # type: ignore[no-untyped-def]
+    def add(s, p, o):
         out.append(ox.Quad(s, ox.NamedNode(p), o, g))
 
     def integer(n: int) -> ox.Literal:
-        return ox.Literal(str(n), datatype=ox.NamedNode(_XSD + "integer"))
+        return ox.Literal(str(n), datatype=ox.NamedNode(XSD + "integer"))
 
-    def select(text: str, default: list[ox.NamedNode]) -> list[dict]:
+    def select(text: str, default: list[GraphName]) -> list[dict[str, Any]]:
         res = graph.store.query(text, default_graph=default)
+        assert isinstance(res, ox.QuerySolutions)  # a SELECT of ours
         names = [v.value for v in res.variables]
         return [{n: sol[n] for n in names} for sol in res]
 
     onto = graph.graph_names(["ontology"])
     data = graph.graph_names(["data"])
     header = select(f"""SELECT ?title ?desc ?license ?version ?modified WHERE {{
-        ?o a <{_OWL}Ontology> ; <{_OWL}versionInfo> ?version .
-        OPTIONAL {{ ?o <{_DCT}title> ?title FILTER(LANG(?title) = "en") }}
-        OPTIONAL {{ ?o <{_DCT}description> ?desc FILTER(LANG(?desc) = "en") }}
-        OPTIONAL {{ ?o <{_DCT}license> ?license }}
-        OPTIONAL {{ ?o <{_DCT}modified> ?modified }}
+        ?o a <{OWL}Ontology> ; <{OWL}versionInfo> ?version .
+        OPTIONAL {{ ?o <{DCT}title> ?title FILTER(LANG(?title) = "en") }}
+        OPTIONAL {{ ?o <{DCT}description> ?desc FILTER(LANG(?desc) = "en") }}
+        OPTIONAL {{ ?o <{DCT}license> ?license }}
+        OPTIONAL {{ ?o <{DCT}modified> ?modified }}
         FILTER(STRSTARTS(STR(?o), "{BASE}")) }}""", onto)
     if not header:
         raise CrdkgError("the ontology has no header (owl:Ontology with owl:versionInfo) to describe the dataset from")
     h = header[0]
-    add(ds, _RDF + "type", ox.NamedNode(_VOID + "Dataset"))
-    add(ds, _RDF + "type", ox.NamedNode(_DCAT + "Dataset"))
-    add(ds, _DCT + "title", ox.Literal("crdkg: China's strategy for coordinated regional development", language="en"))
-    add(ds, _DCT + "title", ox.Literal("区域协调发展战略知识图谱", language="zh"))
+    add(ds, RDF + "type", ox.NamedNode(VOID + "Dataset"))
+    add(ds, RDF + "type", ox.NamedNode(DCAT + "Dataset"))
+    add(ds, DCT + "title", ox.Literal("crdkg: China's strategy for coordinated regional development", language="en"))
+    add(ds, DCT + "title", ox.Literal("区域协调发展战略知识图谱", language="zh"))
     if h.get("desc") is not None:
-        add(ds, _DCT + "description", h["desc"])
+        add(ds, DCT + "description", h["desc"])
     if h.get("license") is not None:
-        add(ds, _DCT + "license", h["license"])
+        add(ds, DCT + "license", h["license"])
     if h.get("modified") is not None:
-        add(ds, _DCT + "modified", h["modified"])
-    add(ds, _OWL + "versionInfo", h["version"])
-    add(ds, _DCAT + "version", h["version"])
-    add(ds, _VOID + "vocabulary", ox.NamedNode(PREFIXES["crd"]))
-    add(ds, _VOID + "uriSpace", ox.Literal(PREFIXES["crdid"]))
+        add(ds, DCT + "modified", h["modified"])
+    add(ds, OWL + "versionInfo", h["version"])
+    add(ds, DCAT + "version", h["version"])
+    add(ds, VOID + "vocabulary", ox.NamedNode(PREFIXES["crd"]))
+    add(ds, VOID + "uriSpace", ox.Literal(PREFIXES["crdid"]))
     total = 0
     for part in parts:
         n = graph.count([part])
         total += n
         sub = ox.NamedNode(GRAPHS[part])
-        add(ds, _VOID + "subset", sub)
-        add(sub, _RDF + "type", ox.NamedNode(_VOID + "Dataset"))
-        add(sub, _DCT + "title", ox.Literal(f"crdkg {part}", language="en"))
-        add(sub, _VOID + "triples", integer(n))
-    add(ds, _VOID + "triples", integer(total))
+        add(ds, VOID + "subset", sub)
+        add(sub, RDF + "type", ox.NamedNode(VOID + "Dataset"))
+        add(sub, DCT + "title", ox.Literal(f"crdkg {part}", language="en"))
+        add(sub, VOID + "triples", integer(n))
+    add(ds, VOID + "triples", integer(total))
     for row in select("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class", data):
-        part = ox.NamedNode(f"{DATASET_IRI}/class/{_local_key(row['class'].value)}")
-        add(ds, _VOID + "classPartition", part)
-        add(part, _VOID + "class", row["class"])
-        add(part, _VOID + "entities", row["n"])
+        partition = ox.NamedNode(f"{DATASET_IRI}/class/{_local_key(row['class'].value)}")
+        add(ds, VOID + "classPartition", partition)
+        add(partition, VOID + "class", row["class"])
+        add(partition, VOID + "entities", row["n"])
     for row in select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", data):
-        part = ox.NamedNode(f"{DATASET_IRI}/property/{_local_key(row['p'].value)}")
-        add(ds, _VOID + "propertyPartition", part)
-        add(part, _VOID + "property", row["p"])
-        add(part, _VOID + "triples", row["n"])
+        partition = ox.NamedNode(f"{DATASET_IRI}/property/{_local_key(row['p'].value)}")
+        add(ds, VOID + "propertyPartition", partition)
+        add(partition, VOID + "property", row["p"])
+        add(partition, VOID + "triples", row["n"])
     # example resources: an instance of each of the most populous classes of the crd ontology
     for row in select(f"""SELECT (MIN(STR(?s)) AS ?example) WHERE {{
             ?s a ?class . FILTER(STRSTARTS(STR(?class), "{PREFIXES['crd']}") && isIRI(?s)) }}
             GROUP BY ?class ORDER BY DESC(COUNT(?s)) LIMIT 5""", data):
-        add(ds, _VOID + "exampleResource", ox.NamedNode(row["example"].value))
+        add(ds, VOID + "exampleResource", ox.NamedNode(row["example"].value))
     for fmt, media in (("nq", "application/n-quads"), ("trig", "application/trig"),
                        ("jsonld", "application/ld+json")):
         dist = ox.NamedNode(f"{DATASET_IRI}/distribution/{fmt}")
-        add(ds, _DCAT + "distribution", dist)
-        add(dist, _RDF + "type", ox.NamedNode(_DCAT + "Distribution"))
-        add(dist, _DCAT + "mediaType", ox.Literal(media))
-        add(dist, _DCT + "title", ox.Literal(f"crdkg.{fmt}"))
+        add(ds, DCAT + "distribution", dist)
+        add(dist, RDF + "type", ox.NamedNode(DCAT + "Distribution"))
+        add(dist, DCAT + "mediaType", ox.Literal(media))
+        add(dist, DCT + "title", ox.Literal(f"crdkg.{fmt}"))
     return canonical_quads(out)
-
-
-# --- JSON-LD --------------------------------------------------------------------------
-
-CONTEXT_TERMS = {
-    "id": "@id",
-    "type": "@type",
-    "label": {"@id": "rdfs:label", "@container": "@language"},
-    "altLabel": {"@id": "skos:altLabel", "@container": "@language"},
-    "definition": {"@id": "skos:definition", "@container": "@language"},
-}
-
-
-def jsonld_context() -> dict:
-    return {**{p: ns for p, ns in PREFIXES.items()}, **CONTEXT_TERMS}
-
-
-def _compact(iri: str) -> str:
-    split = split_iri(iri, lambda local: ":" not in local and not local.startswith("/"))
-    return f"{split[0]}:{split[1]}" if split else iri
-
-
-def _node_ref(term) -> str:  # type: ignore[no-untyped-def]
-    return f"_:{term.value}" if isinstance(term, ox.BlankNode) else _compact(term.value)
-
-
-def _nodes(triples: Iterable) -> list[dict]:  # type: ignore[type-arg]
-    aliases = {PREFIXES["rdfs"] + "label": "label", PREFIXES["skos"] + "altLabel": "altLabel",
-               PREFIXES["skos"] + "definition": "definition"}
-    nodes: dict[str, dict] = {}
-    for t in sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object))):
-        node = nodes.setdefault(_node_ref(t.subject), {"id": _node_ref(t.subject)})
-        p, o = t.predicate.value, t.object
-        if p == _RDF + "type" and not isinstance(o, ox.Literal):
-            node.setdefault("type", []).append(_node_ref(o))
-        elif p in aliases and isinstance(o, ox.Literal) and o.language:
-            node.setdefault(aliases[p], {}).setdefault(o.language, []).append(o.value)
-        elif isinstance(o, ox.Literal):
-            if o.language:
-                value: object = {"@value": o.value, "@language": o.language}
-            elif o.datatype.value == _XSD + "string":
-                value = o.value
-            else:
-                value = {"@value": o.value, "@type": _compact(o.datatype.value)}
-            node.setdefault(_compact(p), []).append(value)
-        else:
-            node.setdefault(_compact(p), []).append({"id": _node_ref(o)})
-    for node in nodes.values():
-        for key in ("label", "altLabel", "definition"):
-            if key in node:
-                node[key] = {lang: vals[0] if len(vals) == 1 else vals for lang, vals in node[key].items()}
-    return list(nodes.values())
-
-
-def jsonld_document(triples: Iterable, *, graphs: dict[str, list] | None = None,  # type: ignore[type-arg]
-                    context: object | None = None) -> dict:
-    """A JSON-LD document: one node object per subject, labels as language maps, IRIs as
-    compact IRIs. With ``graphs`` (graph IRI -> triples), one named graph object each."""
-    ctx = context if context is not None else jsonld_context()
-    if graphs is None:
-        return {"@context": ctx, "@graph": _nodes(triples)}
-    return {"@context": ctx, "@graph": [{"id": iri, "@graph": _nodes(ts)} for iri, ts in sorted(graphs.items())]}
 
 
 # --- export ---------------------------------------------------------------------------
 
 def _used_prefixes(quads: Sequence[ox.Quad]) -> dict[str, str]:
-    from .results import used_prefixes
-
     return used_prefixes([ox.Triple(q.subject, q.predicate, q.object) for q in quads])
 
 
@@ -242,7 +180,7 @@ def export_graph(out: Path | str, *, formats: Sequence[str] | None = None,
             raise CrdkgError(f"unknown export format {f!r} (formats: {', '.join(EXPORT_FORMATS)})")
     graph = graph or load_graph(parts=("ontology", "shapes", "data"))
     quads = canonical_quads([*graph.quads(["ontology", "shapes", "data"]), *dataset_quads(graph)])
-    by_part = {part: [q for q in quads if q.graph_name.value == GRAPHS[part]] for part in PARTS}
+    by_part = {part: [q for q in quads if q.graph_name == ox.NamedNode(GRAPHS[part])] for part in PARTS}
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -257,17 +195,17 @@ def export_graph(out: Path | str, *, formats: Sequence[str] | None = None,
 
     for fmt in formats:
         if fmt == "nq":
-            write("crdkg.nq", ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+            write("crdkg.nq", serialized(quads, ox.RdfFormat.N_QUADS))
         elif fmt == "trig":
-            write("crdkg.trig", ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=_used_prefixes(quads)))
+            write("crdkg.trig", serialized(quads, ox.RdfFormat.TRIG, _used_prefixes(quads)))
         elif fmt == "nt":
             for part, qs in by_part.items():
-                write(f"{part}.nt", ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in qs],
-                                                 format=ox.RdfFormat.N_TRIPLES))
+                write(f"{part}.nt", serialized([ox.Triple(q.subject, q.predicate, q.object) for q in qs],
+                                               ox.RdfFormat.N_TRIPLES))
         elif fmt == "ttl":
             for part, qs in by_part.items():
-                write(f"{part}.ttl", ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in qs],
-                                                  format=ox.RdfFormat.TURTLE, prefixes=_used_prefixes(qs)))
+                write(f"{part}.ttl", serialized([ox.Triple(q.subject, q.predicate, q.object) for q in qs],
+                                                ox.RdfFormat.TURTLE, _used_prefixes(qs)))
         elif fmt == "jsonld":
             context = {"@context": jsonld_context()}
             write("context.jsonld", (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode())

@@ -13,9 +13,9 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError
-from .namespaces import GRAPHS, QUERY_PARTS
+from .namespaces import GRAPHS, INPUT_GRAPH, QUERY_PARTS, RDF, XSD
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable, Iterator, Mapping, Sequence
     from os import PathLike
@@ -25,6 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .aswritten import Encoder
 
     PathText = str | PathLike[str]
+    #: a graph of the store: a named graph, or its default graph
+    GraphName = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 __all__ = ["KnowledgeGraph", "load_graph", "rdf_format"]
 
@@ -38,8 +40,6 @@ _FORMATS = {
     "n3": ox.RdfFormat.N3,
 }
 
-#: Named graph of files that a user adds (validated together with the shipped parts).
-INPUT_GRAPH = "https://w3id.org/crdkg/graph/input"
 
 
 def rdf_format(path: PathText) -> ox.RdfFormat:
@@ -79,19 +79,19 @@ class KnowledgeGraph:
     def parts(self) -> tuple[str, ...]:
         return tuple(self.files)
 
-    def graph_names(self, parts: Iterable[str] | None = None) -> list[ox.NamedNode]:
-        names = [ox.DefaultGraph() if p in self.in_default else _graph_node(p)
+    def graph_names(self, parts: Iterable[str] | None = None) -> list[GraphName]:
+        names: list[GraphName] = [ox.DefaultGraph() if p in self.in_default else _graph_node(p)
                  for p in (self.parts if parts is None else parts)]
         return list(dict.fromkeys(names))
 
-    def query_graphs(self) -> list[ox.NamedNode]:
+    def query_graphs(self) -> list[GraphName]:
         """The named graphs that stored queries see as their default graph."""
         wanted = [p for p in self.parts if p in QUERY_PARTS or p == "input"]
         return self.graph_names(wanted)
 
     def quads(self, parts: Iterable[str] | None = None) -> Iterator[ox.Quad]:
         """The quads of ``parts``, literals as written."""
-        for g in self.graph_names(parts):  # type: ignore[assignment]
+        for g in self.graph_names(parts):
             if self.encoded:
                 from .aswritten import original
 
@@ -288,11 +288,11 @@ def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
 
 # --- conversion between pyoxigraph and rdflib terms ---------------------------------
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_STRING = XSD + "string"
+_RDF_LANGSTRING = RDF + "langString"
 
 
-def to_rdflib_term(term):  # type: ignore[no-untyped-def]
+def to_rdflib_term(term):
     import rdflib
 
     if isinstance(term, ox.NamedNode):
@@ -310,7 +310,7 @@ def to_rdflib_term(term):  # type: ignore[no-untyped-def]
     raise TypeError(f"unsupported term {term!r}")
 
 
-def from_rdflib_term(term):  # type: ignore[no-untyped-def]
+def from_rdflib_term(term):
     import rdflib
 
     if term is None:
@@ -336,7 +336,7 @@ def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     add = graph.add
     cache: dict[object, object] = {}
 
-    def conv(t):  # type: ignore[no-untyped-def]
+    def conv(t):
         r = cache.get(t)
         if r is None:
             r = cache[t] = to_rdflib_term(t)

@@ -31,7 +31,8 @@ def check_url(url: str, *, what: str = "endpoint") -> str:
         raise EndpointError(f"{what} {_without_userinfo(url)!r} is not a valid URL ({err})") from None
     if parts.username or parts.password:
         raise EndpointError(f"{what} {_without_userinfo(url)}: do not put credentials in the URL; set "
-                            "CRDKG_ENDPOINT_USER and CRDKG_ENDPOINT_PASSWORD (or CRDKG_ENDPOINT_TOKEN) in the environment")
+                            "CRDKG_ENDPOINT_USER and CRDKG_ENDPOINT_PASSWORD (or CRDKG_ENDPOINT_TOKEN) "
+                            "in the environment")
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise EndpointError(f"{what} {_without_userinfo(url)!r} is not an http:// or https:// URL")
     return url
@@ -88,7 +89,8 @@ def one_line(text: str, limit: int = 300) -> str:
     """Server text made safe to print: credentials redacted, control characters (newlines,
     terminal escapes) shown escaped, white space collapsed, at most ``limit`` characters."""
     text = redact(text)
-    shown = "".join(c if c.isprintable() or c == " " else ("\\x%02x" % ord(c) if ord(c) < 256 else f"\\u{ord(c):04x}")
+    shown = "".join(c if c.isprintable() or c == " "
+                    else (f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}")
                     for c in " ".join(text.split()))
     return shown if len(shown) <= limit else shown[:limit] + "..."
 
@@ -102,7 +104,7 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
     """Follows a redirect only to the same origin; anything else is an error."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         target = urllib.parse.urljoin(req.full_url, newurl)
         if _origin(target) != _origin(req.full_url):
             raise urllib.error.HTTPError(req.full_url, code, f"redirect to another origin "
@@ -117,7 +119,7 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_SameOriginRedirects)
 
 
-def open_url(req: urllib.request.Request, *, timeout: float):  # type: ignore[no-untyped-def]
+def open_url(req: urllib.request.Request, *, timeout: float):
     """Open ``req`` with crdkg's redirect rule (the response, to be read and closed). A 401
     with a Digest challenge is answered once, with the user and password of the environment
     (a server that refuses Basic without a challenge, as Virtuoso does, is asked again
@@ -164,7 +166,8 @@ def _digest_answer(req: urllib.request.Request, challenge: str) -> str | None:
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
     passwords.add_password(None, req.full_url, user, os.environ.get("CRDKG_ENDPOINT_PASSWORD", ""))
     handler = urllib.request.HTTPDigestAuthHandler(passwords)
-    fields = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(challenge[len("digest "):])))
+    items = urllib.request.parse_http_list(challenge[len("digest "):])
+    fields = urllib.request.parse_keqv_list([item for item in items if item])
     try:
         answer = handler.get_authorization(req, fields)
     except (ValueError, KeyError):
@@ -178,7 +181,7 @@ def describe_failure(err: BaseException) -> str:
         body = ""
         try:
             body = err.read().decode("utf-8", "replace").strip() if err.fp is not None else ""
-        except Exception:  # noqa: BLE001 - the body is only a hint
+        except Exception:
             pass
         hint = f": {one_line(body)}" if body else ""
         return f"HTTP {err.code} {one_line(str(err.reason))}{hint}"

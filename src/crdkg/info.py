@@ -11,7 +11,7 @@ from .engines.base import Engine, QueryResult
 from .querying import run_stored
 from .results import write_result
 
-__all__ = ["graph_info", "render_info", "render_catalogue"]
+__all__ = ["graph_info", "render_catalogue", "render_info"]
 
 
 def graph_info(engine: Engine) -> dict[str, QueryResult]:

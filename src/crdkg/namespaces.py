@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable
 
@@ -36,13 +36,23 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SH = "http://www.w3.org/ns/shacl#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCT = "http://purl.org/dc/terms/"
+DCAT = "http://www.w3.org/ns/dcat#"
+VOID = "http://rdfs.org/ns/void#"
+#: The namespace of the SPARQL 1.1 Query Results XML Format.
+SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
+#: The named graph of the files a user gives (``--data``, ``validate FILE``).
+INPUT_GRAPH = BASE + "graph/input"
+#: IRIs of crdkg's quality checks (``queries/checks/``).
+CHECK_NAMESPACE = BASE + "check/"
 
 #: Prefixes that the canonical Turtle writer and CONSTRUCT output use.
 PREFIXES = {
     "crd": CRD,
     "crdsh": CRDSH,
     "crdid": CRDID,
-    "check": BASE + "check/",
+    "check": CHECK_NAMESPACE,
     "country": CRDID + "country/",
     "region": CRDID + "region/",
     "division": CRDID + "division/",
@@ -68,15 +78,15 @@ PREFIXES = {
     "scheme": CRDID + "scheme/",
     "listing": CRDID + "plan-listing/",
     "plancat": CRDID + "plan-category/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "dcterms": "http://purl.org/dc/terms/",
+    "dcat": DCAT,
+    "dcterms": DCT,
     "geo": "http://www.opengis.net/ont/geosparql#",
     "owl": OWL,
     "prov": "http://www.w3.org/ns/prov#",
     "rdf": RDF,
     "rdfs": RDFS,
     "sh": SH,
-    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "skos": SKOS,
     "time": "http://www.w3.org/2006/time#",
     "vann": "http://purl.org/vocab/vann/",
     "void": "http://rdfs.org/ns/void#",

@@ -15,7 +15,7 @@ from .namespaces import CRD, PREFIXES, XSD, split_iri
 from .records import Record
 from .sparqltext import is_variable_name
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Callable, Sequence
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     #: whether an IRI is an instance of a class (of any class for None)
     InstanceTest = Callable[[str, str | None], bool]
 
-__all__ = ["Parameter", "Candidate", "parse_parameter", "coerce", "expand_iri", "nearest"]
+__all__ = ["Candidate", "Parameter", "coerce", "expand_iri", "nearest", "parse_parameter"]
 
 TYPES = ("iri", "string", "langstring", "integer", "year", "date", "enum")
 _DESCRIBE = {
@@ -44,6 +44,15 @@ class Parameter(Record):
 
     __slots__ = ("name", "type", "description", "default", "required", "cls", "values", "lookup", "example")
     _defaults = ("", None, True, None, (), False, None)
+    name: str
+    type: str
+    description: str
+    default: str | None
+    required: bool
+    cls: str | None
+    values: tuple[str, ...]
+    lookup: bool
+    example: str | None
 
     @property
     def accepts(self) -> str:
@@ -59,6 +68,10 @@ class Candidate(Record):
     """A resource that a parameter value may name."""
 
     __slots__ = ("iri", "key", "label_en", "label_zh")
+    iri: str
+    key: str
+    label_en: str
+    label_zh: str
 
     def describe(self) -> str:
         split = split_iri(self.iri)
@@ -135,7 +148,7 @@ def _wrong(param: Parameter, raw: str) -> ParameterError:
 
 
 def _fullmatch(pattern: str, text: str) -> bool:
-    import re  # only for the types that need it: importing re is 18% of a cold query
+    import re  # the cold-path rule: docs/cold-path.md
 
     return re.fullmatch(pattern, text) is not None
 

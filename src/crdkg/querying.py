@@ -9,7 +9,7 @@ from .engines.base import Engine, QueryResult
 from .errors import ParameterError
 from .params import Candidate, coerce
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping, Sequence
 
@@ -20,7 +20,7 @@ LIST_QUERY = "list-resources"
 INSTANCE_QUERY = "is-instance"
 
 
-def resolver_for(engine: Engine):  # type: ignore[no-untyped-def]
+def resolver_for(engine: Engine):
     """A function that finds candidates for a text among the instances of a class (the
     stored query ``find-resource``), or lists the instances of the class when the text is
     None (``list-resources``), on ``engine``."""
@@ -47,7 +47,7 @@ def resolver_for(engine: Engine):  # type: ignore[no-untyped-def]
     return resolve
 
 
-def instance_test_for(engine: Engine):  # type: ignore[no-untyped-def]
+def instance_test_for(engine: Engine):
     """A function that tells whether an IRI is an instance of a class (any typed resource
     for None), by the stored query ``is-instance`` on ``engine``: an index lookup, where
     ``find-resource`` compares every label."""
@@ -63,7 +63,8 @@ def instance_test_for(engine: Engine):  # type: ignore[no-untyped-def]
     return is_instance
 
 
-def bind_parameters(query: StoredQuery, raw: Mapping[str, str], engine: Engine | None) -> dict[str, ox.NamedNode | ox.Literal]:
+def bind_parameters(query: StoredQuery, raw: Mapping[str, str],
+                    engine: Engine | None) -> dict[str, ox.NamedNode | ox.Literal]:
     """Terms for the parameters of ``query``: given values, else defaults; a missing required
     or an undeclared parameter is an error that names it."""
     declared = {p.name: p for p in query.params}
@@ -71,9 +72,9 @@ def bind_parameters(query: StoredQuery, raw: Mapping[str, str], engine: Engine |
     if unknown:
         names = ", ".join(f"{p.name} ({p.accepts})" for p in query.params) or "none"
         raise ParameterError(f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {names})")
-    looked_up = engine is not None and any(p.type == "iri" and (p.cls or p.lookup) for p in query.params)
-    resolver = resolver_for(engine) if looked_up else None
-    is_instance = instance_test_for(engine) if looked_up else None
+    looked_up = any(p.type == "iri" and (p.cls or p.lookup) for p in query.params)
+    resolver = resolver_for(engine) if looked_up and engine is not None else None
+    is_instance = instance_test_for(engine) if looked_up and engine is not None else None
     bindings: dict[str, ox.NamedNode | ox.Literal] = {}
     for p in query.params:
         value = raw.get(p.name, p.default)

@@ -3,7 +3,7 @@
 :class:`Record` gives what ``collections.namedtuple`` gave our stored queries and
 parameters (fields by position or name, defaults, equality, hashing, a readable repr,
 no assignment) without importing ``collections`` and ``functools``, which a command that
-needs nothing else from them would load for it: 8% of the instructions of a cold query.
+needs nothing else from them would load for it (docs/cold-path.md).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Record:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
+        return self._values() == other._values()
 
     def __hash__(self) -> int:
         return hash((type(self).__name__, self._values()))

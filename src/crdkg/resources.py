@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from pathlib import Path
 

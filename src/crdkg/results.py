@@ -5,28 +5,18 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
+from .choices import GRAPH_FORMATS, TABLE_FORMATS
 from .engines.base import QueryResult, Term
 from .errors import CrdkgError
-from .namespaces import PREFIXES, split_iri
+from .namespaces import SPARQL_RESULTS, XSD
+from .terms import escape, quoteattr, serialized, short, used_prefixes
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Sequence
 
-__all__ = ["TABLE_FORMATS", "GRAPH_FORMATS", "write_result", "display_width"]
+__all__ = ["GRAPH_FORMATS", "TABLE_FORMATS", "display_width", "write_result"]
 
-TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
-
-
-def escape(text: str) -> str:
-    """Text for XML character data (``xml.sax.saxutils`` would import all of urllib)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def quoteattr(text: str) -> str:
-    """Text as a double-quoted XML attribute value."""
-    return '"' + escape(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;") + '"'
 
 
 def display_width(text: str) -> int:
@@ -43,40 +33,21 @@ def display_width(text: str) -> int:
     return width
 
 
-def _short(term: Term | None) -> str:
-    """A term as a person reads it: prefixed IRIs, literals without quotes."""
-    if term is None:
-        return ""
-    if isinstance(term, ox.NamedNode):
-        split = split_iri(term.value, lambda local: all(c.isalnum() or c in "-_." for c in local))
-        return f"{split[0]}:{split[1]}" if split else f"<{term.value}>"
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    return term.value
-
-
-def used_prefixes(triples) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """The prefixes of :data:`PREFIXES` whose namespace some IRI of ``triples`` starts with."""
-    iris = {t.value for tr in triples for t in (tr.subject, tr.predicate, tr.object) if isinstance(t, ox.NamedNode)}
-    iris |= {t.datatype.value for tr in triples for t in (tr.object,) if isinstance(t, ox.Literal)}
-    return {p: ns for p, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
-
-
 def _table(result: QueryResult, *, markdown: bool = False) -> str:
     if result.form == "ask":
         return ("true" if result.boolean else "false") + "\n"
     header = list(result.variables)
-    body = [[_short(t).replace("\n", " ") for t in row] for row in result.rows]
+    body = [[short(t).replace("\n", " ") for t in row] for row in result.rows]
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
         lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in body]
         return "\n".join(lines) + "\n"
     widths = [display_width(h) for h in header]
     for row in body:
-        widths = [max(w, display_width(c)) for w, c in zip(widths, row)]
+        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
 
     def line(cells: list[str]) -> str:
-        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths)).rstrip()
+        return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
 
     out = [line(header), "  ".join("-" * w for w in widths)]
     out += [line(row) for row in body]
@@ -94,8 +65,7 @@ def _csv_value(term: Term | None) -> str:
 
 def csv_field(text: str) -> str:
     """A CSV field (RFC 4180, as SPARQL 1.1 CSV results use it): quoted, with quotes doubled,
-    when it holds a comma, a quote or a line break. (The ``csv`` module writes the same, and
-    costs 1% of a cold query to import.)"""
+    when it holds a comma, a quote or a line break (as the ``csv`` module writes it)."""
     if "," in text or '"' in text or "\n" in text or "\r" in text:
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -125,7 +95,7 @@ def _json_term(term: Term) -> dict[str, str]:
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
-    elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    elif term.datatype.value != XSD + "string":
         out["datatype"] = term.datatype.value
     return out
 
@@ -136,8 +106,9 @@ def _json(result: QueryResult) -> str:
     if result.form == "ask":
         doc: dict = {"head": {}, "boolean": bool(result.boolean)}
     else:
-        doc = {"head": {"vars": list(result.variables)}, "results": {"bindings": [
-            {v: _json_term(t) for v, t in zip(result.variables, row) if t is not None} for row in result.rows]}}
+        bindings = [{v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
+                    for row in result.rows]
+        doc = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -148,13 +119,13 @@ def _xml_term(term: Term) -> str:
         return f"<bnode>{escape(term.value)}</bnode>"
     if term.language:
         return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-    if term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+    if term.datatype.value != XSD + "string":
         return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
     return f"<literal>{escape(term.value)}</literal>"
 
 
 def _xml(result: QueryResult) -> str:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    out = ['<?xml version="1.0" encoding="UTF-8"?>', '<sparql xmlns="' + SPARQL_RESULTS + '">']
     if result.form == "ask":
         out += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>"]
     else:
@@ -164,7 +135,7 @@ def _xml(result: QueryResult) -> str:
         for row in result.rows:
             out.append("    <result>")
             out += [f"      <binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                    for v, t in zip(result.variables, row) if t is not None]
+                    for v, t in zip(result.variables, row, strict=True) if t is not None]
             out.append("    </result>")
         out.append("  </results>")
     out.append("</sparql>")
@@ -176,10 +147,10 @@ def _graph(result: QueryResult, fmt: str) -> str:
     if fmt == "ntriples":
         return "".join(f"{t} .\n" for t in triples)
     if fmt == "turtle":
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(triples)).decode("utf-8")
+        return serialized(triples, ox.RdfFormat.TURTLE, used_prefixes(triples)).decode("utf-8")
     import json
 
-    from .export import jsonld_document
+    from .jsonld import jsonld_document
 
     return json.dumps(jsonld_document(triples), ensure_ascii=False, indent=2) + "\n"
 

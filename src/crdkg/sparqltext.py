@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from .errors import QueryError
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator, Mapping
 
@@ -22,7 +22,7 @@ __all__ = ["Token", "is_variable_name", "query_form", "refuse_update", "substitu
 
 
 # What the lexer reads as an IRI, a variable and a word, in the terms of regular expressions
-# (written out with str methods: importing ``re`` would be 18% of a cold query's work):
+# (written out with str methods, by the cold-path rule: docs/cold-path.md):
 #   IRI      <[^<>"{}|^`\\\x00-\x20]*>
 #   variable [?$]\w+
 #   word     [A-Za-z_][A-Za-z0-9_\-]*(:[^\s{}();,.]*)?    (keywords, prefixed names, "a")
@@ -73,8 +73,7 @@ def is_variable_name(name: str) -> bool:
 
 class Token:
     """A lexical token: ``kind`` is "iri", "string", "var", "word" or "punct"; ``start`` is
-    its offset in the text. (A class, not a named tuple: building a named tuple class costs
-    half a percent of a cold query.)"""
+    its offset in the text."""
 
     __slots__ = ("kind", "start", "text")
 
@@ -154,7 +153,7 @@ def query_form(text: str) -> str:
     """``select``, ``ask``, ``construct`` or ``describe``; updates are refused."""
     word = _form_word(text)
     if word in _UPDATES:
-        raise _update_error(word)  # type: ignore[arg-type]
+        raise _update_error(word)
     if word is None:
         raise QueryError("no SELECT, ASK, CONSTRUCT or DESCRIBE found in the query")
     return word.lower()
@@ -168,7 +167,7 @@ def refuse_update(text: str) -> None:
     except QueryError:
         return  # not lexed either: the engine's own message says where
     if word in _UPDATES:
-        raise _update_error(word)  # type: ignore[arg-type]
+        raise _update_error(word)
 
 
 def calls_service(text: str) -> bool:
@@ -242,7 +241,7 @@ def _projected_by_subqueries(toks: list[Token]) -> set[str]:
     return out
 
 
-def term_to_sparql(term: ox.NamedNode | ox.Literal) -> str:
+def term_to_sparql(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     """A term in SPARQL syntax. pyoxigraph writes canonical N-Triples, which escapes
     ``"``, ``\\``, line feeds and carriage returns in literals and refuses IRIs with
     spaces or ``>``, so the result is always exactly one RDF term."""
@@ -251,7 +250,7 @@ def term_to_sparql(term: ox.NamedNode | ox.Literal) -> str:
     return str(term)
 
 
-def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
     """``text`` with each bound variable replaced by its value, serialized as one RDF term:
     substitution as in SPARQL-dev SEP-0007, done on the tokens of the query, so a value
     can never change the query's structure.
@@ -319,14 +318,14 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) -> 
                 raise QueryError(f"?{name} is assigned in the query (AS ?{name}), so it cannot be bound")
             if values_depth is not None:
                 raise QueryError(f"?{name} is given values in the query (VALUES), so it cannot be bound")
-            term = terms[name]
+            value_text = terms[name]
             if projection_at is not None and paren == projection_at:
                 # the outer SELECT keeps a variable that a subquery returns (bound there)
-                replacement = f"?{name}" if braces == 0 and name in inner else f"({term} AS ?{name})"
+                replacement = f"?{name}" if braces == 0 and name in inner else f"({value_text} AS ?{name})"
             elif clause is not None and paren == 0:
-                replacement = f"({term})"
+                replacement = f"({value_text})"
             else:
-                replacement = term
+                replacement = value_text
             out += [text[last:tok.start], replacement]
             last = tok.start + len(tok.text)
     out.append(text[last:])

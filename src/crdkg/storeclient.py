@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from .errors import EndpointError, LoadError
 from .httpclient import check_timeout, check_url, describe_failure, fetch
+from .terms import serialized
 
 CHUNK = 20_000  # triples per Graph Store request
 #: triples per SPARQL Update request: Virtuoso 7 compiles an update into SQL and refuses one
@@ -47,7 +48,8 @@ class StoreClient:
 
     def update(self, text: str, *, what: str) -> None:
         self.request("POST", self.update_url, data=urllib.parse.urlencode({"update": text}).encode(),  # type: ignore[arg-type]
-                     content_type="application/x-www-form-urlencoded", what=f"update endpoint {self.update_url}: {what}")
+                     content_type="application/x-www-form-urlencoded",
+                     what=f"update endpoint {self.update_url}: {what}")
 
     def select_terms(self, text: str) -> list[tuple]:
         """The rows of a SELECT on the query endpoint, as RDF terms."""
@@ -127,7 +129,7 @@ class StoreClient:
         if self.gsp_url:
             for i, chunk in enumerate(pack([[t] for t in ground] + linked, CHUNK)):
                 self.request("PUT" if i == 0 else "POST", self._graph_url(target),
-                             data=ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES),
+                             data=serialized(chunk, ox.RdfFormat.N_TRIPLES),
                              content_type="application/n-triples",
                              what=f"Graph Store {self.gsp_url}: uploading <{target}>")
                 advance(len(chunk))
@@ -137,7 +139,7 @@ class StoreClient:
         requests = [("INSERT DATA", c) for c in pack([[t] for t in ground], UPDATE_CHUNK)]
         requests += [("INSERT", c) for c in pack(linked, TEMPLATE_CHUNK) if c]
         for keyword, chunk in requests:
-            data = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+            data = serialized(chunk, ox.RdfFormat.N_TRIPLES).decode("utf-8")
             where = " WHERE {}" if keyword == "INSERT" else ""
             self.update(f"{keyword} {{ GRAPH <{target}> {{\n{data}}} }}{where}", what=f"uploading <{target}>")
             advance(len(chunk))

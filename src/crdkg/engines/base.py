@@ -6,7 +6,9 @@ from abc import ABC, abstractmethod
 
 import pyoxigraph as ox
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+from ..namespaces import XSD
+
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator, Mapping
 
@@ -14,7 +16,6 @@ Term = ox.NamedNode | ox.BlankNode | ox.Literal
 
 __all__ = ["Engine", "QueryResult", "Term", "python_value"]
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 
 
 def python_value(term: Term | None) -> object:
@@ -24,21 +25,18 @@ def python_value(term: Term | None) -> object:
         return None
     if isinstance(term, ox.Literal):
         dt = term.datatype.value
-        if dt in (_XSD + "integer", _XSD + "int", _XSD + "long", _XSD + "positiveInteger",
-                  _XSD + "nonNegativeInteger", _XSD + "short"):
+        if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "positiveInteger",
+                  XSD + "nonNegativeInteger", XSD + "short"):
             return int(term.value)
-        if dt in (_XSD + "decimal", _XSD + "double", _XSD + "float"):
+        if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
             return float(term.value)
-        if dt == _XSD + "boolean":
+        if dt == XSD + "boolean":
             return term.value in ("true", "1")
     return term.value
 
 
 class QueryResult:
-    """What a query returned: rows of terms (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE).
-
-    (A plain class rather than a dataclass: ``dataclasses`` imports ``inspect``, 5 ms of
-    every cold query.)"""
+    """What a query returned: rows of terms (SELECT), a boolean (ASK) or triples (CONSTRUCT, DESCRIBE)."""
 
     __slots__ = ("form", "variables", "rows", "boolean", "triples")
 
@@ -71,11 +69,11 @@ class QueryResult:
 
     def records(self) -> list[dict[str, Term | None]]:
         """Each row as a mapping from variable name to term."""
-        return [dict(zip(self.variables, row)) for row in self.rows]
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
 
     def values(self) -> list[dict[str, object]]:
         """Each row as a mapping from variable name to a plain Python value."""
-        return [{v: python_value(t) for v, t in zip(self.variables, row)} for row in self.rows]
+        return [{v: python_value(t) for v, t in zip(self.variables, row, strict=True)} for row in self.rows]
 
     def column(self, name: str) -> list[Term | None]:
         i = self.variables.index(name)

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from .. import sparqltext
 from ..errors import EndpointError, QueryError
 from ..httpclient import check_timeout, check_url, describe_failure, fetch, one_line
+from ..namespaces import XSD
 from .base import Engine, QueryResult, Term
 
 __all__ = ["EndpointEngine", "parse_json_results"]
@@ -101,7 +102,7 @@ def _term(value: Mapping[str, str]) -> Term:
     raise ValueError(f"unknown term type {kind!r}")
 
 
-_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_BOOLEAN = XSD + "boolean"
 #: Virtuoso keeps booleans as numbers and writes ``"1"^^xsd:boolean``: the same value as
 #: ``true``, read in xsd:boolean's canonical form, as the graph has it
 _BOOLEANS = {"1": "true", "0": "false"}

@@ -9,7 +9,7 @@ from ..errors import QueryError
 from ..graph import KnowledgeGraph
 from .base import Engine, QueryResult, Term
 
-TYPE_CHECKING = False  # typing costs 2-5 ms of every cold command
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping
 
@@ -49,4 +49,5 @@ def convert(text: str, result: object) -> QueryResult:
         variables = tuple(v.value for v in result.variables)
         rows = tuple(tuple(sol) for sol in result)  # a solution iterates its values, None where unbound
         return QueryResult(form="select", variables=variables, rows=rows)
-    return QueryResult(form=sparqltext.query_form(text), triples=tuple(result))  # QueryTriples
+    assert isinstance(result, ox.QueryTriples)
+    return QueryResult(form=sparqltext.query_form(text), triples=tuple(result))

@@ -25,23 +25,24 @@ class RdflibEngine(Engine):
         return "embedded graph (rdflib)"
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        import rdflib
         from pyparsing import ParseException
 
         form = sparqltext.query_form(text)
         text = sparqltext.without_dataset(text)  # rdflib would fetch a FROM graph from the web
         if not self.allow_service:
             sparqltext.refuse_service(text, where="the query")
-        init = {rdflib.Variable(k): to_rdflib_term(v) for k, v in (bindings or {}).items()}
+        init = {k: to_rdflib_term(v) for k, v in (bindings or {}).items()}
         try:
             result = self._rdf.query(text, initBindings=init)
             if form == "ask":
                 return QueryResult(form="ask", boolean=bool(result.askAnswer))
             if form == "select":
                 variables = tuple(str(v) for v in result.vars or ())
-                rows = tuple(tuple(from_rdflib_term(row[i]) for i in range(len(variables))) for row in result)
+                rows = tuple(tuple(from_rdflib_term(row[i]) for i in range(len(variables)))  # type: ignore[index]
+                             for row in result)
                 return QueryResult(form="select", variables=variables, rows=rows)
-            triples = tuple(ox.Triple(*(from_rdflib_term(t) for t in triple)) for triple in result)
+            triples = tuple(ox.Triple(*(from_rdflib_term(t) for t in triple))  # type: ignore[union-attr]
+                            for triple in result)
             return QueryResult(form=form, triples=triples)
         except ParseException as err:
             raise QueryError(f"the query does not parse: {err}") from None

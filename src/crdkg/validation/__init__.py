@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..choices import INFERENCE
+from ..choices import VALIDATION_ENGINES as ENGINES
 from .model import Result, ValidationReport, severity_rank
 
-__all__ = ["Result", "ValidationReport", "validate", "severity_rank"]
+__all__ = ["Result", "ValidationReport", "severity_rank", "validate"]
 
-INFERENCE = ("none", "rdfs", "owlrl")
-ENGINES = ("sparql", "pyshacl")
 
 
 def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, inference: str = "none",
@@ -106,7 +106,7 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
                             routes=routes, fallback=fallback)
 
 
-def _uses_shacl(graph, parts: list[str]) -> bool:  # type: ignore[no-untyped-def]
+def _uses_shacl(graph, parts: list[str]) -> bool:
     """True when the files of ``parts`` use a term of the SHACL namespace (as predicate or type)."""
     from ..namespaces import SH as sh
 

@@ -10,9 +10,8 @@ import pyoxigraph as ox
 from .. import resources
 from ..catalogue import parse_query_file
 from ..graph import KnowledgeGraph
+from ..namespaces import CHECK_NAMESPACE
 from .model import SEVERITIES, Result, term_text
-
-CHECK_NAMESPACE = "https://w3id.org/crdkg/check/"
 
 
 def check_files(folder: Path | None = None) -> list[Path]:

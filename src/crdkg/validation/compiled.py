@@ -32,8 +32,7 @@ from ..aswritten import NAMESPACE as _ENCODED
 from ..aswritten import encoded, original
 from ..namespaces import RDF, RDFS, SH, XSD
 from .model import Path, Result, path_sparql, path_text, term_text
-from .shapesgraph import (CLASSES, TARGETS, TYPE, ShapeError, ShapesGraph, Unsupported, pick_message, sh,
-                          targeted_shapes)
+from .shapesgraph import CLASSES, TARGETS, TYPE, ShapeError, ShapesGraph, Unsupported, pick_message, sh, targeted_shapes
 from .sparqlshapes import SparqlCheck, default_message, prefix_lines, run_sparql_constraint
 
 __all__ = ["Plan", "ShapeError", "ShapesGraph", "compile_shapes", "run_plan", "targeted_shapes"]
@@ -96,7 +95,7 @@ class Cond:
     exists: Callable[[str], str] | None = None
 
     def holds(self, v: str) -> str:
-        return f"EXISTS {{ {self.exists(v)} }}" if self.exists else self.expr(v)  # type: ignore[misc]
+        return f"EXISTS {{ {self.exists(v)} }}" if self.exists else self.expr(v)
 
 
 @dataclass
@@ -138,6 +137,10 @@ class Count:
     op: str
     n: int
     only: Callable[[str], str] | None = None
+
+
+#: one constraint of a shape, of one of the four kinds
+Constraint = ValueTest | FocusTest | Violations | Count
 
 
 @dataclass
@@ -242,16 +245,17 @@ class Compiler:
     def sparql_target(self, target: object) -> list:
         if sh("SPARQLTarget") not in self.shapes.objects(target, TYPE) or self.one(target, "select") is None:
             raise Unsupported("a target that is not a sh:SPARQLTarget with sh:select")
-        query = prefix_lines(self.shapes, target) + self.one(target, "select").value  # type: ignore[union-attr]
+        query = prefix_lines(self.shapes, target) + self.one(target, "select").value  # type: ignore[attr-defined]
         try:
             return [original(s["this"]) for s in self.run(query) if s["this"] is not None]
         except ShapeError as err:
             raise ShapeError(f"the SPARQL target {term_text(target)}: {err}") from None
 
     # -- the components, each defined once -------------------------------------------------
-    def constraints(self, shape: object, path: Path | None, depth: int) -> list[tuple[str, object]]:
+    def constraints(self, shape: object, path: Path | None, depth: int) -> list[tuple[str, Constraint]]:
         """The constraints of ``shape``: (component name, constraint)."""
-        s, out = self.shapes, []
+        s = self.shapes
+        out: list[tuple[str, Constraint]] = []
         p = None if path is None else path_sparql(path)
 
         def values(f: str, x: str) -> str:  # the value nodes of the focus node in f, into x
@@ -304,7 +308,7 @@ class Compiler:
                 conds = [self.conforms(m, depth + 1) for m in s.items(lst)]
                 if conds and name == "or" and all(c.exists for c in conds):  # one pattern: an anti-join at the top
                     out.append(("Or", ValueTest(Cond(exists=lambda v, cs=conds: " UNION ".join(
-                        f"{{ {c.exists(v)} }}" for c in cs)))))  # type: ignore[misc]
+                        f"{{ {c.exists(v)} }}" for c in cs)))))
                     continue
                 out.append((name[0].upper() + name[1:], ValueTest(Cond(
                     lambda v, cs=conds, j=join: "(" + (j.join(f"COALESCE({c.holds(v)}, false)" for c in cs)
@@ -349,12 +353,12 @@ class Compiler:
                 if not isinstance(other, ox.NamedNode):
                     raise ShapeError(f"sh:{name} of {term_text(shape)} is not an IRI: {other}")
                 out += [(component, v) for v in self.pair(name, other, path, values)]
-        allowed = self.closed(shape)
-        if allowed is not None:
+        closed_to = self.closed(shape)
+        if closed_to is not None:
             if path is not None:
                 raise Unsupported("sh:closed on a property shape")
             out.append(("Closed", Violations(
-                lambda f, x, k, a=allowed: f"{f} {k['path']} {x} FILTER({k['path']} NOT IN ({a}))", keys=("path",))))
+                lambda f, x, k, a=closed_to: f"{f} {k['path']} {x} FILTER({k['path']} NOT IN ({a}))", keys=("path",))))
         return out
 
     def datatype(self, v: str, dt: object) -> str:
@@ -434,7 +438,7 @@ class Compiler:
         tests = [c for _, c in self.constraints(shape, path, depth)]
         props = self.shapes.objects(shape, sh("property"))
         if p is None and not props and tests and all(isinstance(t, ValueTest) and t.cond.exists for t in tests):
-            return Cond(exists=lambda v, ts=tests: " . ".join(t.cond.exists(v) for t in ts))  # type: ignore[misc]
+            return Cond(exists=lambda v, ts=tests: " . ".join(t.cond.exists(v) for t in ts))
         conds = [self.nested(c, p) for c in tests]
         for prop in props:
             inner = self.conforms(prop, depth + 1)
@@ -453,8 +457,8 @@ class Compiler:
         if isinstance(constraint, FocusTest):
             return lambda v: f"COALESCE({constraint.cond(v)}, false)"
         if isinstance(constraint, Violations):
-            return lambda v: (f"NOT EXISTS {{ {constraint.pattern(v, self.var(), constraint.variables(self.var, top=False))}"
-                              " }")
+            return lambda v: ("NOT EXISTS { "
+                              + constraint.pattern(v, self.var(), constraint.variables(self.var, top=False)) + " }")
         assert isinstance(constraint, Count) and p is not None
         c = constraint
         if c.op == "<":

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..namespaces import RDF
 from .model import Result
 
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDF_TYPE = RDF + "type"
 _IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _DIRECTIVE = re.compile(r"\s*(@prefix|@base|PREFIX|BASE)\b", re.IGNORECASE)
 
@@ -108,7 +109,8 @@ class FileIndex:
             return index
         suffix = path.suffix.lower()
         if suffix == ".nt":
-            chunks: Iterator[tuple[int, str]] = ((i, l) for i, l in enumerate(text.splitlines(), 1) if l.strip())
+            chunks: Iterator[tuple[int, str]] = ((i, line) for i, line in enumerate(text.splitlines(), 1)
+                                                 if line.strip())
         elif suffix == ".ttl":
             chunks = statements(text)
         else:
@@ -118,7 +120,8 @@ class FileIndex:
         base = path.resolve().as_uri()
         for start_line, chunk in chunks:
             if _DIRECTIVE.match(chunk):
-                header.append(chunk if chunk.rstrip().endswith(".") or not chunk.lstrip().startswith("@") else chunk + " .")
+                ended = chunk.rstrip().endswith(".") or not chunk.lstrip().startswith("@")
+                header.append(chunk if ended else chunk + " .")
                 m = re.match(r"\s*(?:@prefix|PREFIX)\s+([^\s:]*):\s*<([^>]*)>", chunk, re.IGNORECASE)
                 if m:
                     prefixes[m.group(1)] = m.group(2)
@@ -248,7 +251,7 @@ class Locator:
         inverse = path[1:].strip("<>") if path and path.startswith("^") else None
         for file in self.paths:
             idx = self._index(file)
-            if simple and value is not None and (focus, path, value) in idx.triples:
+            if simple and path is not None and value is not None and (focus, path, value) in idx.triples:
                 return str(file), idx.triples[(focus, path, value)]
             if inverse and value is not None and (value, inverse, focus) in idx.triples:
                 return str(file), idx.triples[(value, inverse, focus)]

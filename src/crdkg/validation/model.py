@@ -9,19 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Union
 
 import pyoxigraph as ox
 
+from ..choices import SEVERITIES
 from ..namespaces import RDF, SH
 
-SEVERITIES = ("violation", "warning", "info")
 SEVERITY_IRIS = {SH + "Violation": "violation", SH + "Warning": "warning", SH + "Info": "info"}
 
 #: A SHACL property path (SHACL 2.3.1) as a value: an IRI, or ``(kind, operand)`` where kind is
 #: ``inverse``, ``zeroOrMore``, ``oneOrMore`` or ``zeroOrOne`` (operand: a path) or
 #: ``sequence`` or ``alternative`` (operand: a tuple of paths).
-Path = Union[ox.NamedNode, tuple]
+Path = ox.NamedNode | tuple
 _UNARY = {"inversePath": "inverse", "zeroOrMorePath": "zeroOrMore", "oneOrMorePath": "oneOrMore",
           "zeroOrOnePath": "zeroOrOne"}
 _SUFFIX = {"zeroOrMore": "*", "oneOrMore": "+", "zeroOrOne": "?"}
@@ -130,7 +129,7 @@ def term_text(term: object) -> str:
     ``_:label`` for a blank node."""
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
-    return term.value  # type: ignore[attr-defined,no-any-return]
+    return term.value  # type: ignore[attr-defined]  # any other term has a value
 
 
 def severity_name(term: object | None) -> str:

@@ -7,15 +7,17 @@ import json
 import os
 from collections import defaultdict
 
-from ..results import escape, quoteattr
+from ..choices import REPORT_FORMATS
+from ..terms import escape, quoteattr, serialized
 from .model import SEVERITIES, Result, ValidationReport, severity_rank
 
-FORMATS = ("text", "json", "turtle", "junit", "github")
+FORMATS = REPORT_FORMATS
 
 
 def _short(iri: str | None) -> str:
-    from ..results import _short as short_term  # the same prefixes as query results
     import pyoxigraph as ox
+
+    from ..terms import short as short_term  # the same prefixes as query results
 
     if iri is None:
         return ""
@@ -113,10 +115,10 @@ def render_turtle(report: ValidationReport) -> str:
     triples: list[ox.Triple] = []
     root = ox.BlankNode("report")
 
-    def add(s, p, o):  # type: ignore[no-untyped-def]
+    def add(s, p, o):
         triples.append(ox.Triple(s, ox.NamedNode(p), o))
 
-    def node(text: str):  # type: ignore[no-untyped-def]
+    def node(text: str):
         if text.startswith("_:"):
             return ox.BlankNode(text[2:])
         try:
@@ -136,7 +138,7 @@ def render_turtle(report: ValidationReport) -> str:
         add(res, SH + "resultMessage", ox.Literal(r.message, language="en"))
         add(res, SH + "sourceShape", r.source_term if r.source_term is not None else node(r.source))
         if r.path_term is not None:
-            add(res, SH + "resultPath", path_triples(r.path_term, triples))
+            add(res, SH + "resultPath", path_triples(r.path_term, triples))  # type: ignore[arg-type]
         elif r.path and not r.path.startswith(("^", "(")):
             add(res, SH + "resultPath", node(r.path))
         if r.value_term is not None:
@@ -148,7 +150,7 @@ def render_turtle(report: ValidationReport) -> str:
     from ..namespaces import PREFIXES
 
     prefixes = {"sh": SH, **{k: v for k, v in PREFIXES.items() if k in ("crd", "crdsh", "crdid", "rdf", "xsd")}}
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes).decode("utf-8")
+    return serialized(triples, ox.RdfFormat.TURTLE, prefixes).decode("utf-8")
 
 
 def _path_and_value(r: Result) -> str:
@@ -168,7 +170,8 @@ def render_junit(report: ValidationReport) -> str:
         body = "\n".join(f"{_where(r) or '-'}: {r.severity}: {_short(r.focus)}: {r.message}{_path_and_value(r)}"
                          for r in results)
         tag = "failure" if any(severity_rank(r.severity) == 0 for r in results) else "system-out"
-        inner = (f'<failure message={quoteattr(results[0].message)} type="{results[0].severity}">{escape(body)}</failure>'
+        first = results[0]
+        inner = (f'<failure message={quoteattr(first.message)} type="{first.severity}">{escape(body)}</failure>'
                  if tag == "failure" else f"<system-out>{escape(body)}</system-out>")
         cases.append(f'    <testcase classname="crdkg.validate" name={quoteattr(_short(source))}>{inner}</testcase>')
     if not cases:

@@ -8,6 +8,8 @@ query that SHACL's pre-binding rules forbid, or one that would reach the network
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+
 from ..errors import InputError
 from ..graph import KnowledgeGraph
 from .compiled import ShapeError, ShapesGraph, compile_shapes, run_plan, targeted_shapes
@@ -33,7 +35,7 @@ def run_shapes(graph: KnowledgeGraph, *, shape_parts: list[str], data_parts: lis
         default = graph.graph_names(data_parts)
         store = graph.store
 
-        def run(query: str, substitutions: dict | None = None):  # type: ignore[no-untyped-def]
+        def run(query: str, substitutions: dict | None = None):
             try:
                 return store.query(query, default_graph=default, substitutions=substitutions)
             except (SyntaxError, OSError, RuntimeError, ValueError) as err:
@@ -42,7 +44,8 @@ def run_shapes(graph: KnowledgeGraph, *, shape_parts: list[str], data_parts: lis
         try:
             names = graph.graph_names(shape_parts)
             plan = compile_shapes(shapes, run, encoded=graph.encoded > 0,
-                                  shapes_graph=names[0] if len(names) == 1 else None)
+                                  shapes_graph=names[0] if len(names) == 1 and isinstance(names[0], ox.NamedNode)
+                                  else None)
             if not plan.everything_to_pyshacl:
                 results = run_plan(plan, shapes, run)
         except ShapeError as err:

@@ -10,7 +10,7 @@ from .model import NotAPath, Result, path_text, read_path, severity_name, term_t
 from .shapesgraph import TARGETS
 
 
-def _without_targets(shapes, keep: list):  # type: ignore[no-untyped-def]
+def _without_targets(shapes, keep: list):
     """A copy of the rdflib shapes graph in which only the shapes in ``keep`` have targets:
     the others stay, so that the shapes they name (sh:node, sh:property) are all there."""
     import rdflib
@@ -27,7 +27,7 @@ def _without_targets(shapes, keep: list):  # type: ignore[no-untyped-def]
     return copy
 
 
-def _imported_prefixes(shapes) -> None:  # type: ignore[no-untyped-def]
+def _imported_prefixes(shapes) -> None:
     """Give each value of sh:prefixes the sh:declare statements of the ontologies it imports
     (owl:imports, transitively: SHACL 5.2.1), which pySHACL does not follow itself."""
     import rdflib
@@ -46,7 +46,7 @@ def _imported_prefixes(shapes) -> None:  # type: ignore[no-untyped-def]
             todo += shapes.objects(imported, OWL.imports)
 
 
-def _literal_true_only(shapes) -> None:  # type: ignore[no-untyped-def]
+def _literal_true_only(shapes) -> None:
     """Drop boolean parameters written other than ``true``/``false`` (``"1"^^xsd:boolean``):
     SHACL names the literal true, so such a value does not turn a component on, while
     pySHACL reads it as True."""
@@ -59,7 +59,7 @@ def _literal_true_only(shapes) -> None:  # type: ignore[no-untyped-def]
                 shapes.remove((s, pred, o))
 
 
-def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # type: ignore[no-untyped-def]
+def run_shapes(data, shapes, *, inference: str = "none", names: str = "",
                only: list | None = None) -> list[Result]:
     """Validate the rdflib graph ``data`` against ``shapes`` with pySHACL (only the targeted
     shapes in ``only``, if given).
@@ -96,7 +96,7 @@ def run_shapes(data, shapes, *, inference: str = "none", names: str = "",  # typ
     finally:
         gc.unfreeze()
 
-    def value(node, iri: str):  # type: ignore[no-untyped-def]
+    def value(node, iri: str):
         import rdflib
 
         return from_rdflib_term(report.value(to_rdflib_term(node), rdflib.URIRef(iri)))

@@ -71,7 +71,7 @@ def _prebound(shapes: ShapesGraph) -> dict[object, set[str]]:
     for preds in shapes.index.values():
         for constraint in preds.get(sh("sparql"), ()):
             out[constraint] = {"this"} | _OPTIONAL
-    for component, preds in shapes.index.items():
+    for preds in shapes.index.values():
         params = {_local(shapes.value(p, sh("path"))) for p in preds.get(sh("parameter"), ())}
         for key, extra in (("validator", {"this", "value"}), ("nodeValidator", {"this"}),
                            ("propertyValidator", {"this"})):
@@ -203,7 +203,7 @@ def run_sparql_constraint(shapes: ShapesGraph, run: Callable[..., ox.QuerySoluti
     written (the store may hold it encoded); ``shapes_graph`` is the named graph that holds
     the shapes (None when they are in several), for ``$shapesGraph``."""
     shape, constraint, focus, path = check.shape, check.constraint, check.focus, check.path
-    query = shapes.value(constraint, sh("select")).value  # type: ignore[union-attr]
+    query = shapes.value(constraint, sh("select")).value  # type: ignore[attr-defined]  # checked by the router
     names = {t.text[1:] for t in tokens(query) if t.kind == "var"}
     fixed: dict[str, ox.NamedNode] = {}
     if "shapesGraph" in names:

@@ -82,7 +82,8 @@ def canonical_turtle(graph: rdflib.Graph) -> str:
     nm = graph.namespace_manager
     for prefix, ns in PREFIXES.items():
         nm.bind(prefix, ns, override=True, replace=True)
-    subjects = {s for s in graph.subjects() if not (isinstance(s, BNode) and (None, None, s) in graph)}
+    subjects = {s for s in graph.subjects()
+                if isinstance(s, (URIRef, BNode)) and not (isinstance(s, BNode) and (None, None, s) in graph)}
     sections: dict[str, list[tuple[str, str]]] = {}
     prefix_lines: set[str] = set()
     for s in subjects:

@@ -11,7 +11,7 @@ def comparable(result: QueryResult, *, ordered: bool) -> object:
     """A form of ``result`` that two engines' answers can be compared in: blank nodes are
     not compared by label, and rows are sorted unless the query orders them."""
 
-    def term(t):  # type: ignore[no-untyped-def]
+    def term(t):
         return "_:" if isinstance(t, ox.BlankNode) else (None if t is None else str(t))
 
     if result.form == "ask":

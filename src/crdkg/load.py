@@ -36,13 +36,13 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .errors import CrdkgError, LoadError
-from .namespaces import GRAPHS, LOCK_GRAPH, PREFIXES, STAGING_GRAPHS
+from .namespaces import DCT, GRAPHS, LOCK_GRAPH, STAGING_GRAPHS, XSD
 from .storeclient import StoreClient
 
-__all__ = ["load_into_store", "LoadSummary"]
+__all__ = ["LoadSummary", "load_into_store"]
 
 PARTS = ("ontology", "shapes", "data", "description")
-_DCT = PREFIXES["dcterms"]
+_DCT = DCT
 
 
 @dataclass
@@ -59,7 +59,8 @@ class LoadSummary:
                  f"in {self.seconds:.1f} s; content (digests read back) and triple counts verified:"]
         lines += [f"  <{GRAPHS[p]}>  {n}" for p, n in self.counts.items()]
         if self.verified_queries:
-            lines.append(f"{self.verified_queries} stored queries give the same results there as on the embedded graph.")
+            lines.append(f"{self.verified_queries} stored queries give the same results there as on the "
+                         "embedded graph.")
         lines += self.notes
         return "\n".join(lines)
 
@@ -78,7 +79,8 @@ class Progress:
         if self.enabled:
             width = 30
             filled = int(width * self.done / self.total)
-            sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} triples  {label[:30]:<30}")
+            bar = "#" * filled + "." * (width - filled)
+            sys.stderr.write(f"\r[{bar}] {self.done}/{self.total} triples  {label[:30]:<30}")
             sys.stderr.flush()
 
     def close(self) -> None:
@@ -96,12 +98,12 @@ class Version:
     digests: dict[str, str]
 
     @classmethod
-    def from_graph(cls, graph) -> Version:  # type: ignore[no-untyped-def]
+    def from_graph(cls, graph) -> Version:
         from .export import canonical_quads, dataset_quads
 
         quads = canonical_quads([*graph.quads(["ontology", "shapes", "data"]), *dataset_quads(graph)])
-        triples = {p: [ox.Triple(q.subject, q.predicate, q.object) for q in quads if q.graph_name.value == GRAPHS[p]]
-                   for p in PARTS}
+        triples = {p: [ox.Triple(q.subject, q.predicate, q.object) for q in quads
+                       if q.graph_name == ox.NamedNode(GRAPHS[p])] for p in PARTS}
         return cls(triples, {p: digest(ts) for p, ts in triples.items()})
 
     def count(self, part: str) -> int:
@@ -135,13 +137,15 @@ class Lock:
     def _triples(self) -> str:
         now = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         return (f'<{self.node}> <{_DCT}identifier> "{self.token}" ; '
-                f'<{_DCT}created> "{now}"^^<http://www.w3.org/2001/XMLSchema#dateTime> .')
+                f'<{_DCT}created> "{now}"^^<{XSD}dateTime> .')
 
     def holders(self) -> dict[str, str]:
         """Token -> time for each load that holds the lock."""
         triples = self.store.graph_triples(LOCK_GRAPH)
-        ids = {t.subject: t.object.value for t in triples if t.predicate.value == _DCT + "identifier"}
-        times = {t.subject: t.object.value for t in triples if t.predicate.value == _DCT + "created"}
+        ids = {t.subject: t.object.value for t in triples
+               if t.predicate.value == _DCT + "identifier" and isinstance(t.object, ox.Literal)}
+        times = {t.subject: t.object.value for t in triples
+                 if t.predicate.value == _DCT + "created" and isinstance(t.object, ox.Literal)}
         return {token: times.get(node, "?") for node, token in ids.items()}
 
     def acquire(self, *, break_lock: bool = False) -> None:
@@ -360,13 +364,13 @@ def load_into_store(*, gsp: str | None = None, update: str | None = None, query:
     return summary
 
 
-def _verify_queries(graph, query_url: str) -> int:  # type: ignore[no-untyped-def]
+def _verify_queries(graph, query_url: str) -> int:
     """Run every stored query on the store and on the embedded graph; they must agree."""
     from .api import catalogue
+    from .compare import comparable
     from .engines.endpoint import EndpointEngine
     from .engines.oxigraph import OxigraphEngine
     from .querying import run_stored
-    from .verify import comparable
 
     embedded = OxigraphEngine(graph)
     remote = EndpointEngine(query_url)

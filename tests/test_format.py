@@ -16,7 +16,7 @@ from rdflib.compare import isomorphic
 
 from conftest import ROOT, run_cli
 from crdkg.errors import InputError
-from crdkg.formatting import format_files
+from crdkg.format import format_files
 
 HEAD = "@prefix ex: <https://example.org/f/> .\n@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
 
