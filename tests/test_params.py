@@ -240,3 +240,25 @@ def test_ambiguous_value_lists_candidates_that_differ(engine):
     message = str(err.value)
     assert "area:yangtze-river-delta (Yangtze River Delta, 长三角)" in message
     assert "cluster:yangtze-river-delta (Yangtze River Delta city cluster, 长江三角洲城市群)" in message
+
+
+class Recording:
+    """An engine that notes the stored queries it is asked to run, by name."""
+
+    def __init__(self, engine):
+        self.engine, self.asked = engine, []
+
+    def query(self, text, *, bindings=None):
+        self.asked.append(next(q.name for q in CATALOGUE if q.text == text))
+        return self.engine.query(text, bindings=bindings)
+
+
+@pytest.mark.parametrize(("value", "asked"), [
+    ("四川省", ["find-exact"]), ("510000", ["find-exact"]), ("Sichuan", ["find-exact"]),
+    ("sichuan province", ["find-exact", "find-resource"]),  # folded only when nothing is exact
+])
+def test_an_exact_name_is_looked_up_without_reading_every_label(engine, value, asked):
+    recording = Recording(engine)
+    terms = bind_parameters(CATALOGUE["division-profile"], {"division": value}, recording)
+    assert terms["division"] == ox.NamedNode("https://w3id.org/crdkg/id/division/510000")
+    assert recording.asked == asked

@@ -73,7 +73,8 @@ def test_header_is_valid(name):
         assert p.description, f"{name}: parameter {p.name} has no description"
         if p.type == "iri" and p.cls:
             assert p.cls.startswith(CRD)
-    undeclared = {v for v in used if v.startswith("_")} - {q.variable(p.name) for p in q.params}
+    tagged = {v for variants in (q.tagged or {}).values() for v, _ in variants}
+    undeclared = {v for v in used if v.startswith("_")} - {q.variable(p.name) for p in q.params} - tagged
     assert not undeclared, f"{name}: variables grlc takes for parameters, not declared: {undeclared}"
 
 
@@ -439,6 +440,26 @@ def test_describe_resource(engine):
 def test_find_resource(engine):
     assert rows(run("find-resource", engine, text="四川省"), "resource") == [("division/510000",)]
     assert rows(run("find-resource", engine, text="west", **{"class": "crd:MacroRegion"}), "resource") == [("region/west",)]
+
+
+def test_find_exact(engine):
+    """Exactly as written: a Chinese label, a short Chinese name (skos:altLabel), an English
+    label, a code and a local name; a case that differs is not exact (find-resource's job)."""
+    for text in ("四川省", "四川", "Sichuan", "510000"):
+        assert rows(run("find-exact", engine, text=text), "resource", "key") == [("division/510000", "510000")]
+    assert rows(run("find-exact", engine, text="west"), "resource", "key") == [("region/west", "west")]
+    assert rows(run("find-exact", engine, text="sichuan"), "resource") == []
+    assert rows(run("find-exact", engine, text="Sichuan Province"), "resource") == []
+    # one local name in two namespaces: the area and the city cluster
+    assert rows(run("find-exact", engine, text="beijing-tianjin-hebei"), "resource") == [
+        ("area/beijing-tianjin-hebei",), ("city-cluster/beijing-tianjin-hebei",)]
+    assert rows(run("find-exact", engine, text="west", **{"class": "crd:MacroRegion"}), "resource") == [("region/west",)]
+    assert rows(run("find-exact", engine, text="west", **{"class": "crd:ProvincialDivision"}), "resource") == []
+
+
+def test_labels(engine):
+    assert rows(run("labels", engine, resource="division:510000"), "label_en", "label_zh") == [("Sichuan", "四川省")]
+    assert rows(run("labels", engine, resource="region:west"), "label_en", "label_zh") == [("Western region", "西部地区")]
 
 
 def test_is_instance(engine):

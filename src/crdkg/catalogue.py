@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 
+import pyoxigraph as ox
+
 from . import resources, sparqltext
 from .errors import QueryError
 from .params import Parameter, parse_parameter
@@ -25,10 +27,9 @@ TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator, Mapping
     from os import PathLike
-    from typing import TypeVar
-
     PathText = str | PathLike[str]
-    T = TypeVar("T")
+
+    from .engines.base import Term
 
 #: grlc's suffix of a parameter variable, by crdkg's parameter type (others have none)
 GRLC_SUFFIX = {"iri": "_iri", "integer": "_integer", "year": "_xsd_gYear", "date": "_xsd_date"}
@@ -40,8 +41,9 @@ class StoredQuery(Record):
     """A stored query: its name (the file name), header fields and SPARQL text; ``header`` is
     the whole ``#+`` header as parsed, with any keys of other tools (grlc's, a check's severity)."""
 
-    __slots__ = ("name", "path", "summary", "description", "tags", "params", "text", "form", "header", "variables")
-    _defaults = ("select", None, None)
+    __slots__ = ("name", "path", "summary", "description", "tags", "params", "text", "form", "header", "variables",
+                 "tagged")
+    _defaults = ("select", None, None, None)
     name: str
     path: PathText
     summary: str
@@ -52,14 +54,22 @@ class StoredQuery(Record):
     form: str
     header: dict[str, object] | None
     variables: dict[str, str] | None
+    tagged: dict[str, tuple[tuple[str, str], ...]] | None
 
     def variable(self, param: str) -> str:
         """The name of the body's variable that the parameter ``param`` binds."""
         return (self.variables or {}).get(param, param)
 
-    def bindings(self, terms: Mapping[str, T]) -> dict[str, T]:
-        """``terms`` given by parameter name, keyed by the variables they bind."""
-        return {self.variable(name): term for name, term in terms.items()}
+    def bindings(self, terms: Mapping[str, Term]) -> dict[str, Term]:
+        """``terms`` given by parameter name, keyed by the variables they bind; a text
+        parameter's language-tagged variables (``?_text_en``) get the text tagged."""
+        out = {self.variable(name): term for name, term in terms.items()}
+        for name, variants in (self.tagged or {}).items():
+            term = terms.get(name)
+            if isinstance(term, ox.Literal):
+                for variable, lang in variants:
+                    out[variable] = ox.Literal(term.value, language=lang)
+        return out
 
     def example_params(self) -> dict[str, str]:
         """Values to run the query with: each required parameter's example (or default)."""
@@ -113,25 +123,40 @@ def _header(text: str, path: PathText) -> tuple[dict, str | None, list[str]]:
     return meta, form, names
 
 
-def _variables(params: tuple[Parameter, ...], names: list[str], path: PathText) -> dict[str, str]:
-    """The body variable of each parameter: grlc's (``?_name_iri``, ``?__name``) where the body
-    has it, else the plain name. A grlc variable of a declared parameter with the wrong
-    underscores or type suffix is an error, since grlc would read it differently."""
+def _variables(params: tuple[Parameter, ...], names: list[str],
+               path: PathText) -> tuple[dict[str, str], dict[str, tuple[tuple[str, str], ...]]]:
+    """The body variable of each parameter, and of a text parameter its language-tagged
+    variables. grlc's variable (``?_name_iri``, ``?__name``) where the body has it, else the
+    plain name; ``?_text_en`` binds the text of ``text`` as a literal tagged ``en`` (grlc's
+    convention too). A grlc variable of a declared parameter with the wrong underscores or
+    type suffix is an error, since grlc would read it differently."""
     present = set(names)
-    out = {}
+    main: dict[str, str] = {}
+    tagged: dict[str, tuple[tuple[str, str], ...]] = {}
     for p in params:
-        expected = ("_" if p.required else "__") + p.name + GRLC_SUFFIX.get(p.type, "")
-        if expected in present:
-            out[p.name] = expected
-            continue
-        for name in present:
+        underscores = "_" if p.required else "__"
+        expected = underscores + p.name + GRLC_SUFFIX.get(p.type, "")
+        languages = []
+        for name in sorted(present):
             stripped = name.lstrip("_")
-            if name != stripped and (stripped == p.name or stripped.startswith(p.name + "_")):
-                kind = "required" if p.required else "optional"
-                raise QueryError(f"{path}: parameter {p.name!r} ({kind}, {p.type}) is ?{expected} in grlc's "
-                                 f"convention, not ?{name}")
-        out[p.name] = p.name
-    return out
+            if name == stripped or name == expected or not (stripped == p.name or stripped.startswith(p.name + "_")):
+                continue
+            lang = stripped[len(p.name) + 1:]
+            if (p.type == "string" and name.startswith(underscores + p.name + "_") and name[len(underscores)] != "_"
+                    and lang.isalnum() and lang.isascii() and lang not in _GRLC_TYPES):
+                languages.append((name, lang.lower()))
+                continue
+            kind = "required" if p.required else "optional"
+            raise QueryError(f"{path}: parameter {p.name!r} ({kind}, {p.type}) is ?{expected} in grlc's "
+                             f"convention, not ?{name}")
+        main[p.name] = expected if expected in present or languages else p.name
+        if languages:
+            tagged[p.name] = tuple(languages)
+    return main, tagged
+
+
+#: the words grlc reads as a parameter's type, not a language, after its name
+_GRLC_TYPES = {"iri", "number", "literal", "integer", "xsd"}
 
 
 def _parse_header(text: str, path: PathText) -> dict:
@@ -170,6 +195,7 @@ def parse_query_file(path: PathText) -> StoredQuery:
         raise QueryError(f"{path}:1: the #+ header has no summary")
     params = tuple(parse_parameter(p, where=str(path)) for p in meta.get("params") or [])
     tags = meta.get("tags") or []
+    variables, tagged = _variables(params, names, path)
     return StoredQuery(
         name=os.path.splitext(os.path.basename(path))[0],
         path=path,
@@ -180,7 +206,8 @@ def parse_query_file(path: PathText) -> StoredQuery:
         text=text,
         form=form or sparqltext.query_form(text),
         header=meta,
-        variables=_variables(params, names, path),
+        variables=variables,
+        tagged=tagged,
     )
 
 

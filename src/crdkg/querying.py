@@ -13,29 +13,29 @@ TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Mapping, Sequence
 
+    from .params import Resolver
+
 __all__ = ["bind_parameters", "instance_test_for", "resolver_for", "run_stored"]
 
+EXACT_QUERY = "find-exact"
+LABELS_QUERY = "labels"
 FIND_QUERY = "find-resource"
 LIST_QUERY = "list-resources"
 INSTANCE_QUERY = "is-instance"
 
 
-def resolver_for(engine: Engine):
-    """A function that finds candidates for a text among the instances of a class (the
-    stored query ``find-resource``), or lists the instances of the class when the text is
-    None (``list-resources``), on ``engine``."""
+def resolver_for(engine: Engine) -> Resolver:
+    """A function that finds candidates for a text among the instances of a class, or lists
+    the instances of the class when the text is None (``list-resources``), on ``engine``.
+    A text is first looked up as it is written (``find-exact``: a label, a code or a local
+    name, each an index lookup); only when nothing matches exactly are labels compared with
+    case and punctuation folded (``find-resource``, which reads every label)."""
     catalogue = load_catalogue()
 
-    def resolve(text: str | None, cls: str | None) -> Sequence[Candidate]:
-        bindings: dict[str, ox.NamedNode | ox.Literal] = {}
-        if text is not None:
-            bindings["text"] = ox.Literal(text)
-        if cls is not None:
-            bindings["class"] = ox.NamedNode(cls)
-        query = catalogue[FIND_QUERY if text is not None else LIST_QUERY]
-        result = engine.query(query.text, bindings=query.bindings(bindings))
+    def candidates(name: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> list[Candidate]:
+        query = catalogue[name]
         out = []
-        for rec in result.records():
+        for rec in engine.query(query.text, bindings=query.bindings(bindings)).records():
             out.append(Candidate(
                 iri=rec["resource"].value,  # type: ignore[union-attr]
                 key=rec["key"].value if rec.get("key") else "",  # type: ignore[union-attr]
@@ -43,6 +43,24 @@ def resolver_for(engine: Engine):
                 label_zh=rec["label_zh"].value if rec.get("label_zh") else "",  # type: ignore[union-attr]
             ))
         return out
+
+    def resolve(text: str | None, cls: str | None) -> Sequence[Candidate]:
+        bindings: dict[str, ox.NamedNode | ox.Literal] = {}
+        if cls is not None:
+            bindings["class"] = ox.NamedNode(cls)
+        if text is None:
+            return candidates(LIST_QUERY, bindings)
+        bindings["text"] = ox.Literal(text)
+        exact = candidates(EXACT_QUERY, bindings)
+        if len(exact) > 1:  # named in the message that says the value is ambiguous
+            exact = [labelled(c) for c in exact]
+        return exact or candidates(FIND_QUERY, bindings)
+
+    def labelled(c: Candidate) -> Candidate:
+        query = catalogue[LABELS_QUERY]
+        rec = engine.query(query.text, bindings=query.bindings({"resource": ox.NamedNode(c.iri)})).records()[0]
+        return Candidate(iri=c.iri, key=c.key, label_en=rec["label_en"].value if rec.get("label_en") else "",  # type: ignore[union-attr]
+                         label_zh=rec["label_zh"].value if rec.get("label_zh") else "")  # type: ignore[union-attr]
 
     return resolve
 
