@@ -106,7 +106,7 @@ def test_an_unusable_cache_falls_back_to_memory_with_a_warning(tmp_path):
         f.write("# " + "x" * (4 * 1024 * 1024) + "\n")
     not_a_folder = tmp_path / "file"
     not_a_folder.write_text("x", encoding="utf-8")
-    r = run_cli("query", "--data", str(mine), "--format", "csv", "--query",
+    r = run_cli("query", "--data", str(mine), "--cache", "--format", "csv", "--query",
                 "SELECT ?l WHERE { <https://example.org/x> ?p ?l }",
                 env={"CRDKG_CACHE_DIR": str(not_a_folder / "cache")})
     assert r.code == 0, r.err
@@ -122,3 +122,24 @@ def test_a_killed_build_leaves_no_folder_behind_for_good(cache_dir, tmp_path):
     (dead / "store").mkdir(parents=True)
     load_graph(extra=[mine], cache=True)
     assert not dead.exists()
+
+
+def test_the_cache_is_used_only_when_asked(tmp_path):
+    """A large --data file is parsed into memory unless --cache (or CRDKG_CACHE=1) asks for
+    the on-disk store, which queries that follow many links find slower."""
+    from conftest import run_cli
+
+    mine = tmp_path / "mine.ttl"
+    _data(mine, "big")
+    with open(mine, "a", encoding="utf-8") as f:  # large enough for the cache (crdkg.cache.MIN_BYTES)
+        f.write("# " + "x" * (4 * 1024 * 1024) + "\n")
+    folder = tmp_path / "cache"
+    query = ["query", "--data", str(mine), "--format", "csv", "--query", "SELECT ?l WHERE { <https://example.org/x> ?p ?l }"]
+    r = run_cli(*query, env={"CRDKG_CACHE_DIR": str(folder)})
+    assert r.code == 0 and r.out.splitlines() == ["l", "big"]
+    assert not folder.exists() or all(p.name == "headers" for p in folder.iterdir())  # no store built
+    r = run_cli(*query, "--cache", env={"CRDKG_CACHE_DIR": str(folder)})
+    assert r.code == 0 and r.out.splitlines() == ["l", "big"]
+    assert any(p.name != "headers" for p in folder.iterdir())  # a store was built
+    r = run_cli(*query, "--cache", "--no-cache")
+    assert r.code == 2 and "--cache and --no-cache cannot go together" in r.err

@@ -39,9 +39,17 @@ def folder() -> str:
 
 
 def wanted(files: Paths, forced: bool | None) -> bool:
+    """Whether to use the on-disk store for ``files``: when asked (``--cache``, ``cache=True``
+    or ``CRDKG_CACHE=1``) and they are large enough for it to open faster than they parse.
+    Not by default: it opens a million triples in a tenth of a second, where parsing takes
+    about two, but runs queries that follow many links (property paths, joins over the
+    graph) up to ten times slower than the in-memory store (docs/benchmarks.md), so it would
+    make some commands slower than no cache; pyoxigraph offers no faster way into memory
+    than parsing the Turtle (N-Triples, N-Quads and copying from the on-disk store were each
+    slower, measured 2026-12-01)."""
     if forced is not None:
         return forced
-    if os.environ.get("CRDKG_NO_CACHE"):
+    if not os.environ.get("CRDKG_CACHE") or os.environ.get("CRDKG_NO_CACHE"):
         return False
     total = 0
     for paths in files.values():

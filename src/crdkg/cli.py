@@ -39,10 +39,11 @@ ENGINE_OPTIONS = Group(
              "(credentials: CRDKG_ENDPOINT_USER/CRDKG_ENDPOINT_PASSWORD or CRDKG_ENDPOINT_TOKEN)"),
     Arg("--engine", choices=choices.QUERY_ENGINES, default="oxigraph", help="embedded engine (default: oxigraph)"),
     Arg("--data", action="append", default=[], metavar="FILE",
-        help="an RDF file of your own to query together with the shipped graph (repeatable; "
-             "inputs of 4 MB and more are parsed once into an on-disk store, see CRDKG_CACHE_DIR)"),
-    Arg("--no-cache", action="store_true",
-        help="parse --data files into memory every time (slower to start; faster for heavy queries)"),
+        help="an RDF file of your own to query together with the shipped graph (repeatable)"),
+    Arg("--cache", action="store_true",
+        help="open --data files of 4 MB and more from an on-disk store built once (fast to start, "
+             "slower for queries that follow many links; also CRDKG_CACHE=1)"),
+    Arg("--no-cache", action="store_true", help="parse --data files into memory (the default)"),
     Arg("--default-graph", metavar="IRI", action="append",
         help="with --endpoint: a graph to query as the default graph (repeatable; "
              "default: crdkg's ontology and data graphs)"),
@@ -157,7 +158,10 @@ def _make_engine(args: Namespace):
             from .errors import InputError
 
             raise InputError("is a folder, not a file" if os.path.isdir(path) else "no such file", path=str(path))
-    return api.embedded_engine(kind=args.engine, data=args.data, cache=False if args.no_cache else None)
+    if args.cache and args.no_cache:
+        raise CrdkgError("--cache and --no-cache cannot go together")
+    return api.embedded_engine(kind=args.engine, data=args.data,
+                               cache=False if args.no_cache else (True if args.cache else None))
 
 
 def cmd_info(args: Namespace) -> int:

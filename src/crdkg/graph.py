@@ -235,10 +235,10 @@ def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
     file lists (for a test or a benchmark). A file that does not parse raises
     :class:`~crdkg.errors.InputError` naming the file, line and column.
 
-    Large inputs (from :data:`crdkg.cache.MIN_BYTES` on) are parsed once into an on-disk
-    store in the cache folder and opened from there afterwards; the cache is keyed on the
-    files' contents, so it is never stale. ``cache=False`` (or ``CRDKG_NO_CACHE=1``) turns
-    it off, ``cache=True`` forces it.
+    With ``cache=True`` (or ``CRDKG_CACHE=1``), large inputs (from
+    :data:`crdkg.cache.MIN_BYTES` on) are parsed once into an on-disk store in the cache
+    folder and opened from there afterwards (see :func:`crdkg.cache.wanted` for why that is
+    not the default); the cache is keyed on the files' contents, so it is never stale.
 
     ``as_written=True`` (validation) keeps every literal as the file writes it (see
     :mod:`crdkg.aswritten`); such a graph is never cached. Its ``in_default`` parts go into
