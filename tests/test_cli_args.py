@@ -83,7 +83,7 @@ LEFT = [
     ["query", "macro-regions", "--param"],
     ["query", "macro-regions", "--param", "-x=1"],
     ["query", "macro-regions", "--no-cache=yes"],
-    ["queries", "extra"],
+    ["queries", "one", "two"],
     ["nosuchcommand"],
 ]
 

@@ -133,4 +133,24 @@ def test_format_that_does_not_fit_the_query_form():
     with pytest.raises(CrdkgError, match="does not fit a SELECT"):
         write_result(RESULT, "turtle")
     with pytest.raises(CrdkgError, match="does not fit a CONSTRUCT"):
-        write_result(QueryResult(form="construct"), "csv")
+        write_result(QueryResult(form="construct"), "json")
+
+
+def test_a_graph_as_a_table_has_a_row_per_triple():
+    """describe-resource --format table is a table, never Turtle printed instead."""
+    s, p = ox.NamedNode("https://w3id.org/crdkg/id/region/west"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    graph = QueryResult(form="construct", triples=(ox.Triple(s, p, ox.Literal("西部地区", language="zh")),))
+    lines = write_result(graph, "table").splitlines()
+    assert lines[0].split() == ["subject", "predicate", "object"]
+    assert lines[2].split() == ["region:west", "rdfs:label", "西部地区"] and lines[-1] == "(1 row)"
+    assert write_result(graph, "csv").splitlines() == [
+        "subject,predicate,object", "https://w3id.org/crdkg/id/region/west,http://www.w3.org/2000/01/rdf-schema#label,西部地区"]
+
+
+def test_no_iris_keeps_the_columns_people_read():
+    from crdkg.results import without_iri_columns
+
+    kept = without_iri_columns(RESULT)
+    assert kept.variables == ("name", "code", "note")
+    assert [tuple(t.value if t is not None else None for t in row) for row in kept.rows] == [
+        ("四川省", "510000", None), ("Beijing", "110000", 'a "quoted", comma\nnewline')]

@@ -18,7 +18,7 @@ TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     import argparse
     from collections.abc import Iterator, Mapping, Sequence
-    from typing import Any
+    from typing import Any, NoReturn
 
 __all__ = ["Arg", "Exclusive", "Group", "build_parser", "quick_parse"]
 
@@ -207,12 +207,35 @@ def build_parser(commands: Mapping[str, Sequence[Arg | Group | Exclusive]], help
                 kw["width"] = max(columns - 2, 40)
             super().__init__(prog, **kw)  # type: ignore[arg-type]
 
+    class Parser(argparse.ArgumentParser):
+        """argparse's parser, whose error for an unknown option or command names the nearest."""
+
+        def error(self, message: str) -> NoReturn:
+            import difflib  # the error path only
+
+            if message.startswith("unrecognized arguments: "):
+                parsers = [self] + [p for action in self._actions
+                                    for p in (getattr(action, "choices", None) or {}).values()
+                                    if isinstance(p, argparse.ArgumentParser)]
+                known = [s for p in parsers for action in p._actions for s in action.option_strings]
+                unknown = message.split(": ", 1)[1].split()
+                near = [m for u in unknown if u.startswith("-")
+                        for m in difflib.get_close_matches(u.split("=", 1)[0], known, n=1, cutoff=0.75)]
+                if near:
+                    message += f" (did you mean {', '.join(dict.fromkeys(near))}?)"
+            elif message.startswith("argument COMMAND: invalid choice: "):
+                word = message.split("'")[1]
+                near = difflib.get_close_matches(word, list(commands), n=1, cutoff=0.6)
+                if near:
+                    message += f" (did you mean {near[0]}?)"
+            super().error(message)
+
     top = dict(kwargs)
     version = top.pop("version", None)
-    parser = argparse.ArgumentParser(formatter_class=Formatter, **top)  # type: ignore[arg-type]
+    parser = Parser(formatter_class=Formatter, **top)  # type: ignore[arg-type]
     if version:
         parser.add_argument("--version", action="version", version=str(version))
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     epilog = str(kwargs["epilog"]) if kwargs.get("epilog") else None
     for name, entries in commands.items():

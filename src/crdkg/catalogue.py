@@ -233,8 +233,12 @@ class Catalogue:
 
     def __getitem__(self, name: str) -> StoredQuery:
         if name not in self._paths:
-            known = ", ".join(self._paths) or "none"
-            raise QueryError(f"no stored query named {name!r} (stored queries: {known})")
+            import difflib  # the error path only
+
+            near = difflib.get_close_matches(name, list(self._paths), n=3, cutoff=0.6)
+            hint = f"did you mean {' or '.join(near)}? " if near else ""
+            raise QueryError(f"no stored query named {name!r}; {hint}'crdkg queries' lists them "
+                             f"({', '.join(self._paths) or 'none'})")
         if name not in self._queries:
             self._queries[name] = parse_query_file(self._paths[name])
         return self._queries[name]

@@ -48,7 +48,7 @@ ENGINE_OPTIONS = Group(
         help="with --endpoint: a graph to query as the default graph (repeatable; "
              "default: crdkg's ontology and data graphs)"),
     Arg("--store-default-graph", action="store_true", help="with --endpoint: query the store's own default graph"),
-    Arg("--timeout", type=float, default=30.0, metavar="SECONDS",
+    Arg("--timeout", type=float, metavar="SECONDS",
         help="with --endpoint: seconds to wait for an answer (default: 30)"),
 )
 
@@ -68,6 +68,7 @@ ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
         Arg("--format", choices=choices.LISTING_FORMATS, default="table"),
     ],
     "queries": [
+        Arg("name", nargs="?", help="a stored query to describe, with its parameters and an example"),
         Arg("--format", choices=choices.LISTING_FORMATS, default="table"),
     ],
     "query": [
@@ -84,6 +85,11 @@ ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
                  "without it such a query is refused and nothing reaches the network"),
         Arg("--format", default="table",
             choices=choices.TABLE_FORMATS + choices.GRAPH_FORMATS),
+        Arg("--no-iris", action="store_true",
+            help="leave out the columns whose values are all IRIs (labels, codes and numbers only)"),
+        Arg("--bom", action="store_true",
+            help="with --format csv or tsv: begin with a UTF-8 byte-order mark, which some spreadsheet "
+                 "programs (Excel) need to read Chinese text"),
         ENGINE_OPTIONS,
     ],
     "validate": [
@@ -137,7 +143,10 @@ ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
 
 def parse_args(argv: Sequence[str]) -> Namespace:
     """The command line read: quickly for the plain forms, by argparse for the rest (help,
-    usage errors, which exit 2)."""
+    usage errors, which exit 2). ``query NAME --help`` describes the stored query."""
+    named = _query_help(argv)
+    if named is not None:
+        return Namespace(command="queries", name=named, format="table")
     args = quick_parse(ARGUMENTS, argv)
     if args is None:
         command = next((a for a in argv if not a.startswith("-")), None)
@@ -147,12 +156,38 @@ def parse_args(argv: Sequence[str]) -> Namespace:
     return args  # type: ignore[return-value]
 
 
+#: the options of ``crdkg query`` that take a value (the word after one is not a query name)
+_VALUED = {"-p", "--param", "--query", "--file", "--lang", "--format", "--endpoint", "--engine", "--data",
+           "--default-graph", "--timeout"}
+
+
+def _query_help(argv: Sequence[str]) -> str | None:
+    """The stored query's name in ``crdkg query NAME --help`` (None for any other command line)."""
+    if argv[:1] != ["query"] or not any(a in ("-h", "--help") for a in argv[1:]):
+        return None
+    words = [a for i, a in enumerate(argv[1:], 1) if not a.startswith("-") and argv[i - 1] not in _VALUED]
+    return words[0] if words else None
+
+
 def _make_engine(args: Namespace):
     from . import api
 
+    endpoint_only = [flag for flag, given in (("--default-graph", args.default_graph),
+                                              ("--store-default-graph", args.store_default_graph),
+                                              ("--timeout", args.timeout is not None)) if given]
+    embedded_only = [flag for flag, given in (("--data", args.data), ("--cache", args.cache),
+                                              ("--no-cache", args.no_cache),
+                                              ("--engine", args.engine != "oxigraph")) if given]
+    if args.endpoint and embedded_only:
+        raise CrdkgError(f"{embedded_only[0]} is for the embedded graph, not for --endpoint")
+    if not args.endpoint and endpoint_only:
+        raise CrdkgError(f"{endpoint_only[0]} goes with --endpoint URL (the embedded graph has no such setting)")
+    if args.default_graph and args.store_default_graph:
+        raise CrdkgError("--default-graph and --store-default-graph cannot go together")
     if args.endpoint:
         graphs = [] if args.store_default_graph else args.default_graph
-        return api.endpoint_engine(args.endpoint, default_graphs=graphs, timeout=args.timeout)
+        timeout = 30.0 if args.timeout is None else args.timeout
+        return api.endpoint_engine(args.endpoint, default_graphs=graphs, timeout=timeout)
     for path in args.data:
         if not os.path.isfile(path):
             from .errors import InputError
@@ -174,8 +209,14 @@ def cmd_info(args: Namespace) -> int:
 
 def cmd_queries(args: Namespace) -> int:
     from .api import catalogue
-    from .info import render_catalogue
+    from .info import render_catalogue, render_query_help
 
+    if args.name:
+        if args.format == "json":
+            print(render_catalogue([catalogue()[args.name]], "json"), end="")
+        else:
+            print(render_query_help(catalogue()[args.name]), end="")
+        return EXIT_OK
     print(render_catalogue(list(catalogue()), args.format), end="")
     return EXIT_OK
 
@@ -200,6 +241,8 @@ def cmd_query(args: Namespace) -> int:
         if args.lang:
             if stored.param("lang") is None:
                 raise QueryError(f"query {stored.name!r} returns no labels to choose a language for")
+            if params.get("lang", args.lang) != args.lang:
+                raise QueryError(f"--lang {args.lang} and --param lang={params['lang']} disagree; give one")
             params["lang"] = args.lang
         result = run_stored(stored, engine, params)
     else:
@@ -215,8 +258,21 @@ def cmd_query(args: Namespace) -> int:
             text = args.query
         if args.allow_service:
             engine.allow_service = True
-        result = engine.query(text)
-    sys.stdout.write(write_result(result, args.format))
+        from . import sparqltext
+        from .namespaces import PREFIXES
+
+        text, shift = sparqltext.with_prefixes(text, PREFIXES)  # the README's prefixes need no PREFIX line
+        try:
+            result = engine.query(text)
+        except QueryError as err:
+            raise QueryError(sparqltext.shifted(str(err), shift)) from None
+    if args.no_iris:
+        from .results import without_iri_columns
+
+        result = without_iri_columns(result)
+    if args.bom and args.format not in ("csv", "tsv"):
+        raise QueryError("--bom goes with --format csv or tsv")
+    sys.stdout.write(("\ufeff" if args.bom else "") + write_result(result, args.format))
     return EXIT_OK
 
 

@@ -39,26 +39,95 @@ def render_info(info: dict[str, QueryResult], fmt: str, where: str) -> str:
     return "\n".join(lines) + "\n" + table
 
 
+def _short_value(value: str) -> str:
+    """A default or an example as people type it: an IRI of crdkg as a prefixed name."""
+    from .namespaces import split_iri
+
+    split = split_iri(value) if "://" in value else None
+    return f"{split[0]}:{split[1]}" if split else value
+
+
+def _param_list(q: StoredQuery) -> str:
+    out = []
+    for p in q.params:
+        name = p.name + ("" if p.required else "?")
+        if p.default:
+            out.append(f"{name}={_short_value(p.default)}")
+        elif p.example:
+            out.append(f"{name} (e.g. {p.example})")
+        else:
+            out.append(name)
+    return ", ".join(out)
+
+
+def example_command(q: StoredQuery) -> str:
+    """A command line that runs ``q``, with its required parameters' examples."""
+    args = ["crdkg", "query", q.name]
+    for name, value in q.example_params().items():
+        args.append(f"--param {name}={value}" if " " not in value else f'--param "{name}={value}"')
+    return " ".join(args)
+
+
+def render_query_help(q: StoredQuery) -> str:
+    """What ``crdkg query NAME --help`` (and ``crdkg queries NAME``) prints: the query's
+    summary and description, each parameter with what it accepts, its default and its
+    example, and a command that runs it."""
+    import textwrap
+
+    from .results import terminal_width
+
+    width = min(terminal_width() or 100, 100)
+    lines = [f"{q.name}: {q.summary}", ""]
+    if q.description:
+        lines += [*textwrap.wrap(q.description, width), ""]
+    if q.params:
+        lines.append("Parameters (--param NAME=VALUE):")
+        for p in q.params:
+            kind = "required" if p.required else (f"optional, default {_short_value(p.default)}" if p.default
+                                                  else "optional")
+            lines.append(f"  {p.name} ({kind})")
+            detail = [p.description] if p.description else []
+            detail.append(f"accepts {p.accepts}")
+            if p.example:
+                detail.append(f"example: {p.example}")
+            lines += textwrap.wrap("; ".join(detail), width, initial_indent="      ", subsequent_indent="      ")
+        lines.append("")
+    else:
+        lines += ["No parameters.", ""]
+    lines += ["Example:", f"  {example_command(q)}", ""]
+    return "\n".join(lines)
+
+
 def render_catalogue(queries: Sequence[StoredQuery], fmt: str) -> str:
     if fmt == "json":
         doc = [{"name": q.name, "summary": q.summary, "form": q.form, "tags": list(q.tags),
+                "example": example_command(q),
                 "params": [{"name": p.name, "type": p.type, "required": p.required, "default": p.default,
-                            "accepts": p.accepts, "description": p.description} for p in q.params]}
+                            "example": p.example, "accepts": p.accepts, "description": p.description}
+                           for p in q.params]}
                for q in queries]
         return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-    rows = []
-    for q in queries:
-        params = ", ".join(f"{p.name}{'' if p.required else '?'}={p.default}" if p.default else
-                           f"{p.name}{'' if p.required else '?'}" for p in q.params)
-        rows.append((q.name, params, q.summary))
     if fmt == "markdown":
         out = ["| name | parameters | summary |", "|---|---|---|"]
-        out += [f"| {n} | {p} | {s} |" for n, p, s in rows]
+        for q in queries:
+            params = ", ".join(f"{p.name}{'' if p.required else '?'}={p.default}" if p.default else
+                               f"{p.name}{'' if p.required else '?'}" for p in q.params)
+            out.append(f"| {q.name} | {params} | {q.summary} |")
         return "\n".join(out) + "\n"
-    w0 = max(len(r[0]) for r in rows)
-    w1 = max(len(r[1]) for r in rows)
-    out = [f"{'NAME'.ljust(w0)}  {'PARAMETERS'.ljust(w1)}  SUMMARY"]
-    out += [f"{n.ljust(w0)}  {p.ljust(w1)}  {s}" for n, p, s in rows]
+    import textwrap
+
+    from .results import fit_widths, terminal_width
+
+    rows = [(q.name, _param_list(q), q.summary) for q in queries]
+    widths = [max(len(r[i]) for r in [("NAME", "PARAMETERS", "SUMMARY"), *rows]) for i in range(3)]
+    columns = terminal_width()
+    if columns is not None:
+        widths = fit_widths(widths, columns, least=20)
+    out = []
+    for n, p, s in [("NAME", "PARAMETERS", "SUMMARY"), *rows]:
+        cells = [textwrap.wrap(x, w) or [""] for x, w in zip((n, p, s), widths, strict=True)]
+        for i in range(max(map(len, cells))):
+            parts = [c[i] if i < len(c) else "" for c in cells]
+            out.append("  ".join(x.ljust(w) for x, w in zip(parts, widths, strict=True)).rstrip())
+    out += ["", "crdkg queries NAME (or crdkg query NAME --help) describes one, with an example command."]
     return "\n".join(out) + "\n"
-
-

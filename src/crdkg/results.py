@@ -33,6 +33,49 @@ def display_width(text: str) -> int:
     return width
 
 
+def terminal_width() -> int | None:
+    """The columns of the terminal that standard output writes to (``COLUMNS`` first, as
+    shells set it), or None when output goes to a file or a pipe: then tables keep every
+    character of every cell."""
+    import os
+    import sys
+
+    try:
+        if os.environ.get("COLUMNS"):
+            return max(int(os.environ["COLUMNS"]), 20)
+        if sys.stdout.isatty():
+            return os.get_terminal_size(sys.stdout.fileno()).columns
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def fit_widths(widths: list[int], total: int, *, gap: int = 2, least: int = 8) -> list[int]:
+    """Column widths that fit ``total`` columns of terminal: the widest columns give way
+    first, none below ``least`` (or its own width, if narrower)."""
+    widths = list(widths)
+    while sum(widths) + gap * (len(widths) - 1) > total:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= least:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` shortened to ``width`` terminal columns, with an ellipsis where cut."""
+    if display_width(text) <= width:
+        return text
+    out, used = [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
 def _table(result: QueryResult, *, markdown: bool = False) -> str:
     if result.form == "ask":
         return ("true" if result.boolean else "false") + "\n"
@@ -45,6 +88,11 @@ def _table(result: QueryResult, *, markdown: bool = False) -> str:
     widths = [display_width(h) for h in header]
     for row in body:
         widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+    columns = terminal_width()
+    if columns is not None and sum(widths) + 2 * (len(widths) - 1) > columns:
+        widths = fit_widths(widths, columns)
+        header = [clip(h, w) for h, w in zip(header, widths, strict=True)]
+        body = [[clip(c, w) for c, w in zip(row, widths, strict=True)] for row in body]
 
     def line(cells: list[str]) -> str:
         return "  ".join(c + " " * (w - display_width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
@@ -155,15 +203,29 @@ def _graph(result: QueryResult, fmt: str) -> str:
     return json.dumps(jsonld_document(triples), ensure_ascii=False, indent=2) + "\n"
 
 
+def without_iri_columns(result: QueryResult) -> QueryResult:
+    """``result`` without the columns whose every value is an IRI (or missing): the labels,
+    codes and numbers a reader wants in a spreadsheet."""
+    if result.form != "select":
+        return result
+    keep = [i for i in range(len(result.variables))
+            if not all(row[i] is None or isinstance(row[i], ox.NamedNode) for row in result.rows)]
+    return QueryResult(form="select", variables=tuple(result.variables[i] for i in keep),
+                       rows=tuple(tuple(row[i] for i in keep) for row in result.rows))
+
+
 def write_result(result: QueryResult, fmt: str) -> str:
     """``result`` in format ``fmt``; a format that does not fit the query form is an error."""
     if result.form in ("construct", "describe"):
-        if fmt == "table":
-            fmt = "turtle"
-        if fmt not in GRAPH_FORMATS:
-            raise CrdkgError(f"--format {fmt} does not fit a {result.form.upper()} query; "
-                             f"use one of {', '.join(GRAPH_FORMATS)}")
-        return _graph(result, fmt)
+        if fmt in ("table", "markdown", "csv", "tsv"):  # one row per triple
+            rows = tuple((t.subject, t.predicate, t.object) for t in sorted(result.triples, key=str))
+            result = QueryResult(form="select", variables=("subject", "predicate", "object"),
+                                 rows=rows)  # type: ignore[arg-type]  # (an RDF-star triple is written as one)
+        elif fmt not in GRAPH_FORMATS:
+            raise CrdkgError(f"--format {fmt} does not fit a {result.form.upper()} query; use one of "
+                             f"{', '.join(GRAPH_FORMATS)} (or table, markdown, csv, tsv: a row per triple)")
+        else:
+            return _graph(result, fmt)
     if fmt in GRAPH_FORMATS:
         raise CrdkgError(f"--format {fmt} does not fit a {result.form.upper()} query; "
                          f"use one of {', '.join(TABLE_FORMATS)}")

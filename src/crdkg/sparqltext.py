@@ -189,6 +189,53 @@ def refuse_service(text: str, *, where: str) -> None:
                          " (crdkg query --allow-service allows it for an ad hoc query)")
 
 
+def with_prefixes(text: str, prefixes: Mapping[str, str]) -> tuple[str, int]:
+    """``text`` with a ``PREFIX`` declaration for each prefix of ``prefixes`` that it uses
+    and does not declare, put on its first line (so that line numbers stay); and the
+    number of characters put there (to give a column of the first line as written)."""
+    toks = list(tokens(text))
+    declared = {toks[i + 1].text[:-1] for i, t in enumerate(toks[:-1])
+                if t.kind == "word" and t.text.upper() == "PREFIX" and toks[i + 1].text.endswith(":")}
+    used = {t.text.split(":", 1)[0] for t in toks if t.kind == "word" and ":" in t.text}
+    missing = sorted((used - declared) & set(prefixes))
+    added = "".join(f"PREFIX {p}: <{prefixes[p]}> " for p in missing)
+    return added + text, len(added)
+
+
+def parse_error(message: str) -> str:
+    """An engine's message for a query that does not parse, on one line with where it stands
+    (``line L, column C``) and at most 200 characters of what the parser expected."""
+    text = " ".join(message.split())
+    where = ""
+    if text.startswith("error at ") and ":" in text[9:]:  # pyoxigraph: "error at L:C: ..."
+        place, _, rest = text[9:].partition(": ")
+        line, _, col = place.partition(":")
+        if line.isdigit() and col.isdigit():
+            where, text = f" at line {line}, column {col}", rest
+    elif "(line:" in text and ", col:" in text:  # pyparsing (rdflib): "... (at char N), (line:L, col:C)"
+        head, _, place = text.rpartition("(line:")
+        line, _, col = place.rstrip(")").partition(", col:")
+        if line.strip().isdigit() and col.strip().isdigit():
+            where = f" at line {line.strip()}, column {col.strip()}"
+            text = head.rstrip(", ").split(" (at char")[0].strip()
+    if text.startswith("expected one of Prefix not found"):
+        text = "a prefix that is neither declared (PREFIX) nor one of crdkg's (see the README)"
+    if len(text) > 200:
+        text = text[:197] + "..."
+    return f"the query does not parse{where}: {text}"
+
+
+def shifted(message: str, shift: int) -> str:
+    """A parse error's message for the text as the user wrote it, when :func:`with_prefixes`
+    put ``shift`` characters before its first line."""
+    head = "the query does not parse at line 1, column "
+    if shift and message.startswith(head):
+        col, sep, rest = message[len(head):].partition(":")
+        if col.isdigit() and int(col) > shift:
+            return f"{head}{int(col) - shift}{sep}{rest}"
+    return message
+
+
 def without_dataset(text: str) -> str:
     """``text`` without its ``FROM`` and ``FROM NAMED`` clauses, for an engine that sets the
     dataset itself (crdkg's embedded graph; an endpoint asked to use the store's own default

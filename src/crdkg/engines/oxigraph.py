@@ -35,7 +35,7 @@ class OxigraphEngine(Engine):
             return convert(text, result)  # solutions are computed while they are read
         except SyntaxError as err:
             sparqltext.refuse_update(text)
-            raise QueryError(f"the query does not parse: {err}") from None
+            raise QueryError(sparqltext.parse_error(str(err))) from None
         except (OSError, ValueError, RuntimeError) as err:
             raise QueryError(f"the query failed: {err}") from None
 

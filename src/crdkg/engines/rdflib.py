@@ -45,6 +45,6 @@ class RdflibEngine(Engine):
                             for triple in result)
             return QueryResult(form=form, triples=triples)
         except ParseException as err:
-            raise QueryError(f"the query does not parse: {err}") from None
+            raise QueryError(sparqltext.parse_error(str(err))) from None
         except Exception as err:  # rdflib raises plain exceptions for evaluation errors
             raise QueryError(f"the query failed: {type(err).__name__}: {err}") from None
