@@ -63,6 +63,19 @@ def run_query(name: str, /, *, engine: Engine | None = None, **params: str) -> Q
 
 
 def run_sparql(text: str, /, *, engine: Engine | None = None,
-               bindings: Mapping[str, Term] | None = None) -> QueryResult:
-    """Run ad hoc SPARQL, with variables bound to RDF terms (never pasted into the text)."""
-    return _engine(engine).query(text, bindings=bindings)
+               bindings: Mapping[str, Term] | None = None, prefixes: bool = False) -> QueryResult:
+    """Run ad hoc SPARQL, with variables bound to RDF terms (never pasted into the text).
+    With ``prefixes``, crdkg's prefixes (:data:`crdkg.namespaces.PREFIXES`) need no
+    ``PREFIX`` line; a parse error's columns are still those of ``text``."""
+    from . import sparqltext
+    from .errors import QueryError
+
+    shift = 0
+    if prefixes:
+        from .namespaces import PREFIXES
+
+        text, shift = sparqltext.with_prefixes(text, PREFIXES)
+    try:
+        return _engine(engine).query(text, bindings=bindings)
+    except QueryError as err:
+        raise QueryError(sparqltext.shifted(str(err), shift)) from None

@@ -60,6 +60,7 @@ HELP = {
     "export": "write the graph as files that triple stores bulk-load",
     "load": "load the graph into a triple store, replacing crdkg's own named graphs only",
     "format": "rewrite Turtle files in the canonical form (or --check them)",
+    "serve": "serve the graph over HTTP: a SPARQL endpoint and the stored queries as an API",
 }
 
 ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
@@ -137,6 +138,16 @@ ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
         Arg("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical"),
         Arg("--drop-comments", action="store_true",
             help="let the canonical form drop the file's own comments (refused without it)"),
+    ],
+    "serve": [
+        Arg("--data", action="append", default=[], metavar="FILE",
+            help="an RDF file of your own to serve together with the shipped graph (repeatable)"),
+        Arg("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this machine only)"),
+        Arg("--port", type=int, default=8000, help="the port (default: 8000)"),
+        Arg("--timeout", type=float, default=30.0, metavar="SECONDS",
+            help="answer 503 to a query that takes longer (default: 30)"),
+        Arg("--max-rows", type=int, default=100_000, metavar="N",
+            help="refuse a result of more rows or triples (default: 100000)"),
     ],
 }
 
@@ -258,14 +269,9 @@ def cmd_query(args: Namespace) -> int:
             text = args.query
         if args.allow_service:
             engine.allow_service = True
-        from . import sparqltext
-        from .namespaces import PREFIXES
+        from .api import run_sparql
 
-        text, shift = sparqltext.with_prefixes(text, PREFIXES)  # the README's prefixes need no PREFIX line
-        try:
-            result = engine.query(text)
-        except QueryError as err:
-            raise QueryError(sparqltext.shifted(str(err), shift)) from None
+        result = run_sparql(text, engine=engine, prefixes=True)
     if args.no_iris:
         from .results import without_iri_columns
 
@@ -319,6 +325,30 @@ def cmd_format(args: Namespace) -> int:
     return 1 if (args.check and changed) else EXIT_OK
 
 
+def cmd_serve(args: Namespace) -> int:
+    from . import api
+
+    try:
+        from .web.server import serve
+    except ImportError as err:  # pragma: no cover - both are dependencies
+        raise CrdkgError(f"crdkg serve needs starlette and uvicorn ({err})") from None
+    if not 0 < args.port < 65536:
+        raise CrdkgError(f"--port {args.port} is not a port (1 to 65535)")
+    if args.timeout <= 0 or args.max_rows <= 0:
+        raise CrdkgError("--timeout and --max-rows must be positive")
+    for path in args.data:
+        if not os.path.isfile(path):
+            from .errors import InputError
+
+            raise InputError("no such file", path=str(path))
+    engine = api.embedded_engine(data=args.data)
+    where = f"http://{args.host if ':' not in args.host else '[' + args.host + ']'}:{args.port}"
+    print(f"crdkg: serving {where}/ (SPARQL endpoint {where}/sparql, stored queries {where}/api/queries); "
+          "Ctrl-C stops it", file=sys.stderr, flush=True)
+    serve(engine, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows)
+    return EXIT_OK
+
+
 COMMANDS = {
     "info": cmd_info,
     "queries": cmd_queries,
@@ -327,6 +357,7 @@ COMMANDS = {
     "export": cmd_export,
     "load": cmd_load,
     "format": cmd_format,
+    "serve": cmd_serve,
 }
 
 

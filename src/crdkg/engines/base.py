@@ -87,6 +87,9 @@ class Engine(ABC):
     #: whether a query may call remote endpoints (SERVICE); embedded engines refuse it unless
     #: this is set, so that nothing reaches the network unasked
     allow_service: bool = False
+    #: the most rows a SELECT may return (None: any number); more is a QueryError, raised
+    #: before the rest is computed (``crdkg serve --max-rows``)
+    max_rows: int | None = None
 
     @abstractmethod
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:

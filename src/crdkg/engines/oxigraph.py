@@ -11,7 +11,8 @@ from .base import Engine, QueryResult, Term
 
 TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
+    from typing import Any
 
 
 class OxigraphEngine(Engine):
@@ -32,7 +33,7 @@ class OxigraphEngine(Engine):
             sparqltext.refuse_service(text, where="the query")
         try:
             result = self.graph.store.query(text, default_graph=self._default)
-            return convert(text, result)  # solutions are computed while they are read
+            return convert(text, result, max_rows=self.max_rows)  # solutions are computed while they are read
         except SyntaxError as err:
             sparqltext.refuse_update(text)
             raise QueryError(sparqltext.parse_error(str(err))) from None
@@ -40,14 +41,29 @@ class OxigraphEngine(Engine):
             raise QueryError(f"the query failed: {err}") from None
 
 
-def convert(text: str, result: object) -> QueryResult:
+def convert(text: str, result: object, *, max_rows: int | None = None) -> QueryResult:
     """The result of the query ``text`` as a :class:`QueryResult`; its form is read from
-    the result's type (the text is read only to tell CONSTRUCT from DESCRIBE)."""
+    the result's type (the text is read only to tell CONSTRUCT from DESCRIBE). More than
+    ``max_rows`` rows (or triples) is a :class:`QueryError`."""
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(form="ask", boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         variables = tuple(v.value for v in result.variables)
-        rows = tuple(tuple(sol) for sol in result)  # a solution iterates its values, None where unbound
+        if max_rows is None:
+            rows = tuple(tuple(sol) for sol in result)  # a solution iterates its values, None where unbound
+        else:
+            rows = tuple(_at_most(result, max_rows))
         return QueryResult(form="select", variables=variables, rows=rows)
+    if max_rows is not None:
+        assert isinstance(result, ox.QueryTriples)
+        return QueryResult(form=sparqltext.query_form(text), triples=tuple(_at_most(result, max_rows, triples=True)))
     assert isinstance(result, ox.QueryTriples)
     return QueryResult(form=sparqltext.query_form(text), triples=tuple(result))
+
+
+def _at_most(result: ox.QuerySolutions | ox.QueryTriples, limit: int, *, triples: bool = False) -> Iterator[Any]:
+    for n, item in enumerate(result):
+        if n >= limit:
+            raise QueryError(f"the result has more than {limit} {'triples' if triples else 'rows'} "
+                             "(the limit of this server; add LIMIT, or ask its operator for --max-rows)")
+        yield item if triples else tuple(item)

@@ -1,0 +1,131 @@
+"""The web application of ``crdkg serve`` (Starlette): the SPARQL endpoint, the stored
+queries as an HTTP API, and their OpenAPI document, over one engine. Read-only; every
+request has a time limit and a size limit, and every error is one line of JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import anyio
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from .. import __version__
+from ..engines.base import Engine, QueryResult
+from ..errors import CrdkgError, ParameterError, QueryError
+from .negotiation import MEDIA_TYPES, NotAcceptable, choose
+
+#: the largest request body accepted (a query sent by POST)
+MAX_BODY = 1_000_000
+
+
+class HTTPError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def error_response(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": " ".join(message.split())}, status_code=status)
+
+
+class Server:
+    """The state the routes share: the engine, the limits and the service's own URL."""
+
+    def __init__(self, engine: Engine, *, timeout: float, max_rows: int | None) -> None:
+        self.engine = engine
+        self.timeout = timeout
+        engine.max_rows = max_rows
+        engine.allow_service = False  # no request may reach the network
+
+    async def run(self, work: Callable[[], QueryResult]) -> QueryResult:
+        """``work`` in a worker thread, within the time limit (past it the request is answered
+        503; the thread finishes its query and is discarded)."""
+        try:
+            with anyio.fail_after(self.timeout):
+                return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+        except TimeoutError:
+            raise HTTPError(503, f"the query took longer than this server's limit of {self.timeout:g} s") from None
+
+
+def respond(result: QueryResult, request: Request, requested: str | None) -> Response:
+    from ..results import write_result
+
+    try:
+        fmt = choose(result.form, request.headers.get("accept"), requested)
+    except NotAcceptable as err:
+        raise HTTPError(406, str(err)) from None
+    media = MEDIA_TYPES[fmt]
+    return Response(write_result(result, fmt).encode("utf-8"), media_type=f"{media}; charset=utf-8")
+
+
+async def body_of(request: Request) -> bytes:
+    size = request.headers.get("content-length")
+    if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
+        raise HTTPError(413, f"the request body is larger than {MAX_BODY} bytes")
+    chunks, total = [], 0
+    async for chunk in request.stream():
+        total += len(chunk)
+        if total > MAX_BODY:
+            raise HTTPError(413, f"the request body is larger than {MAX_BODY} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Request], Awaitable[Response]]:
+    """``handler`` with crdkg's errors as one-line JSON answers, never a traceback."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except HTTPError as err:
+            return error_response(err.status, str(err))
+        except ParameterError as err:
+            return error_response(400, str(err))
+        except QueryError as err:
+            text = str(err)
+            return error_response(404 if text.startswith("no stored query named") else 400, text)
+        except CrdkgError as err:
+            return error_response(400, str(err))
+        except UnicodeDecodeError:
+            return error_response(400, "the request is not UTF-8 text")
+
+    return endpoint
+
+
+def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 100_000) -> Starlette:
+    """The application over ``engine``: ``/sparql``, ``/api/queries``, ``/api/openapi.json``."""
+    from . import queries, sparql
+
+    server = Server(engine, timeout=timeout, max_rows=max_rows)
+
+    async def home(request: Request) -> Response:
+        return HTMLResponse(HOME.format(version=__version__))
+
+    async def internal_error(request: Request, exc: Exception) -> Response:
+        return error_response(500, f"internal error ({type(exc).__name__}); please report it")
+
+    routes = [
+        Route("/", home),
+        Route("/sparql", guarded(sparql.handler(server, body_of, respond)), methods=["GET", "POST"]),
+        Route("/api/queries", guarded(queries.listing), methods=["GET"]),
+        Route("/api/queries/{name}", guarded(queries.handler(server, respond)), methods=["GET"]),
+        Route("/api/openapi.json", guarded(queries.openapi), methods=["GET"]),
+    ]
+    return Starlette(routes=routes, exception_handlers={Exception: internal_error})
+
+
+HOME = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>crdkg {version}</title></head>
+<body><h1>crdkg {version}</h1>
+<p>A knowledge graph of China's strategy for coordinated regional development.</p>
+<ul>
+<li><a href="/sparql">/sparql</a>: the SPARQL 1.1 endpoint (its service description; queries by GET or POST)</li>
+<li><a href="/api/queries">/api/queries</a>: the stored queries, each at /api/queries/NAME</li>
+<li><a href="/api/openapi.json">/api/openapi.json</a>: their OpenAPI 3 document</li>
+</ul></body></html>
+"""
+
+__all__ = ["create_app"]
