@@ -29,6 +29,19 @@ def oxigraph_binary() -> str:
     return found
 
 
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Stop a server process of the tests: terminate, then kill if it lingers; close its pipe."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    if process and process.stderr:
+        process.stderr.close()
+
+
 @dataclass
 class StoreServer:
     """What the tests need of a store: its URLs, credentials, and a way to read and write it
@@ -50,15 +63,7 @@ class StoreServer:
         return {}
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self.process and self.process.stderr:
-            self.process.stderr.close()
+        stop_process(self.process)
 
     def select(self, text: str) -> list[dict]:
         import json

@@ -23,7 +23,7 @@ from crdkg.compare import comparable
 from crdkg.engines.endpoint import EndpointEngine
 from crdkg.querying import run_stored
 from samples import every_parameter
-from server import free_port
+from server import free_port, stop_process
 
 pytestmark = pytest.mark.server
 CATALOGUE = load_catalogue()
@@ -49,13 +49,7 @@ class Served:
                 time.sleep(0.1)
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process.stderr.close()
+        stop_process(self.process)
 
     def get(self, path: str, accept: str | None = None, **params: str) -> tuple[int, str, bytes]:
         url = self.base + path + ("?" + urllib.parse.urlencode(params) if params else "")
