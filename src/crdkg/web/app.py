@@ -4,6 +4,7 @@ request has a time limit and a size limit, and every error is one line of JSON."
 
 from __future__ import annotations
 
+import html
 from collections.abc import Awaitable, Callable
 
 import anyio
@@ -12,7 +13,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from .. import __version__
 from ..engines.base import Engine, QueryResult
 from ..errors import CrdkgError, ParameterError, QueryError
 from .negotiation import MEDIA_TYPES, NotAcceptable, choose
@@ -101,14 +101,44 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
 
     server = Server(engine, timeout=timeout, max_rows=max_rows)
 
-    async def home(request: Request) -> Response:
-        return HTMLResponse(HOME.format(version=__version__))
+    def page_route(render: Callable[..., str]) -> Callable[[Request], Awaitable[Response]]:
+        """A page: rendered in a worker thread within the time limit; an error is a page too."""
+        from .pages import Page
+
+        async def endpoint(request: Request) -> Response:
+            lang = request.query_params.get("lang", "en")
+            page = Page(server.engine, lang if lang in ("en", "zh") else "en", request.url.path, request.url.query)
+            params = {k: v for k, v in request.query_params.items()}
+            try:
+                with anyio.fail_after(server.timeout):
+                    text = await anyio.to_thread.run_sync(lambda: render(page, request, params),
+                                                          abandon_on_cancel=True)
+                return HTMLResponse(text)
+            except TimeoutError:
+                status, message = 503, f"the page took longer than this server's limit of {server.timeout:g} s"
+            except QueryError as err:
+                status = 404 if str(err).startswith("no stored query named") else 400
+                message = str(err)
+            except CrdkgError as err:
+                status, message = 400, str(err)
+            return HTMLResponse(page.layout("crdkg", f'<p class="error">{html.escape(message)}</p>'),
+                                status_code=status)
+
+        return endpoint
+
+    from . import pages
 
     async def internal_error(request: Request, exc: Exception) -> Response:
         return error_response(500, f"internal error ({type(exc).__name__}); please report it")
 
     routes = [
-        Route("/", home),
+        Route("/", page_route(lambda page, request, params: pages.home(page))),
+        Route("/queries", page_route(lambda page, request, params: pages.queries(page))),
+        Route("/queries/{name}", page_route(lambda page, request, params: pages.query(
+            page, request.path_params["name"], params))),
+        Route("/resource", page_route(lambda page, request, params: pages.resource(page, _iri(params)))),
+        Route("/map", page_route(lambda page, request, params: pages.tile_map(
+            page, params.pop("query", None), params))),
         Route("/sparql", guarded(sparql.handler(server, body_of, respond)), methods=["GET", "POST"]),
         Route("/api/queries", guarded(queries.listing), methods=["GET"]),
         Route("/api/queries/{name}", guarded(queries.handler(server, respond)), methods=["GET"]),
@@ -117,15 +147,13 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
     return Starlette(routes=routes, exception_handlers={Exception: internal_error})
 
 
-HOME = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>crdkg {version}</title></head>
-<body><h1>crdkg {version}</h1>
-<p>A knowledge graph of China's strategy for coordinated regional development.</p>
-<ul>
-<li><a href="/sparql">/sparql</a>: the SPARQL 1.1 endpoint (its service description; queries by GET or POST)</li>
-<li><a href="/api/queries">/api/queries</a>: the stored queries, each at /api/queries/NAME</li>
-<li><a href="/api/openapi.json">/api/openapi.json</a>: their OpenAPI 3 document</li>
-</ul></body></html>
-"""
+def _iri(params: dict[str, str]) -> str:
+    from ..params import expand_iri
+
+    raw = params.get("iri", "")
+    iri = expand_iri(raw)
+    if not iri:
+        raise CrdkgError(f"give the resource as ?iri=IRI or a prefixed name, not {raw[:80]!r}")
+    return iri
 
 __all__ = ["create_app"]

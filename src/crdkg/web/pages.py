@@ -1,0 +1,246 @@
+"""Pages for people, in English and Chinese (``?lang=zh``): the strategy at a glance, a page
+per stored query with a form and its result as a table with links, a page per resource with
+its links in both directions and its evidence in both languages, and the tile-grid map.
+Every fact on a page comes from a stored query; only the page's own words are written here."""
+
+from __future__ import annotations
+
+import html
+import urllib.parse
+
+import pyoxigraph as ox
+
+from ..api import catalogue
+from ..engines.base import Engine, QueryResult, Term
+from ..querying import run_stored
+from ..terms import short
+
+#: the pages' own words, in both languages
+WORDS = {
+    "en": {"home": "Home", "queries": "Stored queries", "map": "Map", "sparql": "SPARQL endpoint", "api": "API",
+           "glance": "The strategy at a glance", "regions": "The four macro-regions", "run": "Run",
+           "rows": "rows", "links_out": "Links from it", "links_in": "Links to it", "evidence": "Evidence",
+           "labels": "Labels", "types": "What it is", "none": "none", "where": "where it stands",
+           "map_title": "Provincial-level divisions", "map_note": "One tile per division, laid out like China's "
+           "geography (no boundaries are drawn). Coloured by macro-region; with a query, the divisions its result "
+           "names are marked.", "legend": "Legend", "not_in_region": "not in a macro-region",
+           "in_result": "named by the result", "not_in_result": "not named", "title": "crdkg"},
+    "zh": {"home": "首页", "queries": "存储查询", "map": "地图", "sparql": "SPARQL 端点", "api": "接口",
+           "glance": "战略概览", "regions": "四大板块", "run": "运行", "rows": "行", "links_out": "由此指出的联系",
+           "links_in": "指向它的联系", "evidence": "依据", "labels": "名称", "types": "类型", "none": "无",
+           "where": "出处", "map_title": "省级行政区",
+           "map_note": "每个省级行政区一个方块，按地理位置大致排列（不绘制边界）。"
+                       "按板块着色；给出查询时，标出结果中出现的行政区。",
+           "legend": "图例", "not_in_region": "不属于四大板块",
+           "in_result": "结果中出现", "not_in_result": "未出现", "title": "crdkg"},
+}
+
+#: (column, row) of each provincial-level division's tile, by GB/T 2260 code: a layout for the
+#: eye, roughly as the divisions lie, not a fact of the graph
+TILES = {
+    "230000": (9, 0), "150000": (6, 1), "110000": (7, 1), "220000": (9, 1),
+    "650000": (1, 2), "620000": (4, 2), "640000": (5, 2), "140000": (6, 2), "130000": (7, 2), "120000": (8, 2),
+    "210000": (9, 2), "630000": (3, 3), "610000": (5, 3), "410000": (6, 3), "370000": (7, 3),
+    "540000": (2, 4), "510000": (4, 4), "500000": (5, 4), "420000": (6, 4), "340000": (7, 4), "320000": (8, 4),
+    "310000": (9, 4), "520000": (5, 5), "430000": (6, 5), "360000": (7, 5), "330000": (8, 5),
+    "530000": (4, 5), "450000": (5, 6), "440000": (6, 6), "350000": (7, 6), "710000": (8, 6),
+    "460000": (5, 7), "820000": (6, 7), "810000": (7, 7),
+}
+#: colours of the macro-regions (by local name) and of the marks
+COLOURS = {"east": "#4e79a7", "central": "#f28e2b", "west": "#e15759", "northeast": "#76b7b2", None: "#bab0ac",
+           "marked": "#59a14f", "unmarked": "#e8e8e8"}
+
+STYLE = """
+body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 0 1rem; color: #222; }
+nav { display: flex; gap: 1rem; padding: .8rem 0; border-bottom: 1px solid #ddd; align-items: baseline; }
+nav .lang { margin-left: auto; }
+table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
+th, td { border-bottom: 1px solid #eee; padding: .25rem .6rem; text-align: left; vertical-align: top; }
+th { background: #f6f6f6; }
+blockquote { margin: .3rem 0 .3rem 1rem; }
+.tiles { position: relative; }
+.tile { position: absolute; width: 5.6rem; height: 3.6rem; border-radius: .3rem; color: #111; font-size: .8rem;
+        display: flex; align-items: center; justify-content: center; text-align: center; text-decoration: none; }
+.legend span { display: inline-block; width: 1rem; height: 1rem; vertical-align: middle; margin: 0 .3rem 0 1rem; }
+form label { display: block; margin: .4rem 0; }
+"""
+
+
+def _v(term: object) -> str | None:
+    """The text of a term of a result row (None where the row has none)."""
+    return getattr(term, "value", None)
+
+
+class Page:
+    """One request's page: its language and the engine its stored queries run on."""
+
+    def __init__(self, engine: Engine, lang: str, path: str, query: str) -> None:
+        self.engine, self.lang, self.path, self.query_string = engine, lang, path, query
+        self.words = WORDS[lang]
+
+    def run(self, name: str, **params: str) -> QueryResult:
+        query = catalogue()[name]
+        if query.param("lang") is not None:
+            params.setdefault("lang", self.lang)
+        return run_stored(query, self.engine, params)
+
+    def href(self, path: str, **params: str) -> str:
+        if self.lang != "en":
+            params = {**params, "lang": self.lang}
+        return html.escape(path + ("?" + urllib.parse.urlencode(params) if params else ""))
+
+    def link(self, term: object, label: str | None = None) -> str:
+        if isinstance(term, ox.NamedNode):
+            return f'<a href="{self.href("/resource", iri=term.value)}">{html.escape(label or short(term))}</a>'
+        return html.escape("" if term is None else short(term))  # type: ignore[arg-type]  # a literal
+
+    def table(self, result: QueryResult, columns: list[str] | None = None) -> str:
+        """The result as an HTML table: IRIs link to their resource page, with the label of a
+        ``NAME_label`` column as the link text where the result has one."""
+        variables = list(result.variables)
+        shown = columns or [v for v in variables if not (v.endswith("_label") and v[:-6] in variables)]
+        head = "".join(f"<th>{html.escape(v)}</th>" for v in shown)
+        body = []
+        for row in result.rows:
+            values = dict(zip(variables, row, strict=True))
+            cells = []
+            for v in shown:
+                cells.append(f"<td>{self.link(values[v], _v(values.get(v + '_label')))}</td>")
+            body.append("<tr>" + "".join(cells) + "</tr>")
+        count = f'<p class="count">{len(result.rows)} {self.words["rows"]}</p>'
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{count}"
+
+    def layout(self, title: str, content: str) -> str:
+        w = self.words
+        other = "zh" if self.lang == "en" else "en"
+        params = dict(urllib.parse.parse_qsl(self.query_string))
+        params["lang"] = other
+        switch = html.escape(self.path + "?" + urllib.parse.urlencode(params))
+        nav = (f'<nav><strong>crdkg</strong><a href="{self.href("/")}">{w["home"]}</a>'
+               f'<a href="{self.href("/queries")}">{w["queries"]}</a><a href="{self.href("/map")}">{w["map"]}</a>'
+               f'<a href="/sparql">{w["sparql"]}</a><a href="/api/openapi.json">{w["api"]}</a>'
+               f'<a class="lang" id="lang-switch" href="{switch}">{"中文" if other == "zh" else "English"}</a></nav>')
+        return (f'<!doctype html><html lang="{"zh-Hans" if self.lang == "zh" else "en"}"><head><meta charset="utf-8">'
+                f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+                f"<title>{html.escape(title)} · crdkg</title><style>{STYLE}</style></head>"
+                f"<body>{nav}<main><h1>{html.escape(title)}</h1>{content}</main></body></html>")
+
+
+def home(page: Page) -> str:
+    w = page.words
+    strategy = page.run("labels", resource="strategy:coordinated-regional-development").records()[0]
+    title = _v(strategy.get("label_zh") if page.lang == "zh" else strategy.get("label_en")) or "crdkg"
+    overview = page.run("strategy-overview")
+    regions = page.run("macro-regions")
+    content = (f"<h2>{w['glance']}</h2>{page.table(overview, ['aspect', 'item', 'detail'])}"
+               f"<h2>{w['regions']}</h2>{page.table(regions)}"
+               f'<p><a href="{page.href("/map")}">{w["map"]} →</a></p>')
+    return page.layout(title, content)
+
+
+def queries(page: Page) -> str:
+    rows = "".join(f'<tr><td><a href="{page.href("/queries/" + q.name)}">{html.escape(q.name)}</a></td>'
+                   f"<td>{html.escape(q.summary)}</td></tr>" for q in catalogue())
+    return page.layout(page.words["queries"], f"<table><tbody>{rows}</tbody></table>")
+
+
+def query(page: Page, name: str, given: dict[str, str]) -> str:
+    q = catalogue()[name]
+    fields = []
+    for p in q.params:
+        value = html.escape(given.get(p.name, "") or "")
+        label = f"{html.escape(p.name)}{'' if p.required else ' (optional)'}: {html.escape(p.description)}"
+        if p.type == "enum":
+            chosen = given.get(p.name, page.lang if p.name == "lang" else p.default or "")
+            options = "".join(f'<option{" selected" if v == chosen else ""}>{html.escape(v)}</option>'
+                              for v in p.values)
+            control = f'<select name="{html.escape(p.name)}">{options}</select>'
+        else:
+            placeholder = html.escape(p.example or p.default or "")
+            control = f'<input name="{html.escape(p.name)}" value="{value}" placeholder="{placeholder}">'
+        fields.append(f"<label>{label}<br>{control}</label>")
+    form = (f'<form method="get" action="/queries/{html.escape(name)}">{"".join(fields)}'
+            f'<input type="hidden" name="lang" value="{page.lang}"><button type="submit">{page.words["run"]}</button>'
+            f"</form>")
+    result_html = ""
+    needed = [p.name for p in q.params if p.required]
+    if all(given.get(n) for n in needed) and q.form == "select":
+        params = {k: v for k, v in given.items() if v and k != "lang"}
+        result_html = page.table(page.run(name, **params))
+    description = f"<p>{html.escape(q.description)}</p>" if q.description else ""
+    return page.layout(q.summary, description + form + result_html)
+
+
+def resource(page: Page, iri: str) -> str:
+    w = page.words
+    node = ox.NamedNode(iri)
+    labels = page.run("labels", resource=iri).records()[0]
+    name = (labels.get("label_zh") if page.lang == "zh" else labels.get("label_en")) or labels.get("label_en")
+    profile = page.run("resource-profile", resource=iri)
+    rec = profile.records()
+    out = [r for r in rec if _v(r["direction"]) == "out"]
+    into = [r for r in rec if _v(r["direction"]) == "in"]
+
+    def links(rows: list[dict[str, Term | None]]) -> str:
+        if not rows:
+            return f"<p>{w['none']}</p>"
+        body = "".join(f"<tr><td>{page.link(r['property'], _v(r.get('property_label')))}</td>"
+                       f"<td>{page.link(r['other'], _v(r.get('other_label')))}</td></tr>" for r in rows)
+        return f"<table><tbody>{body}</tbody></table>"
+
+    evidence = page.run("evidence", resource=iri).records()
+    passages = []
+    for e in evidence:
+        if e.get("quote_en") is None and e.get("quote_zh") is None:
+            continue
+        document = f" · {page.link(e['document'])}" if e.get("document") is not None else ""
+        passages.append(
+            f'<div class="passage"><p>{page.link(e["source"], _v(e.get("source_label")))}{document}</p>'
+            f'<blockquote lang="en">{html.escape(_v(e.get("quote_en")) or "")}</blockquote>'
+            f'<blockquote lang="zh-Hans">{html.escape(_v(e.get("quote_zh")) or "")}</blockquote></div>')
+    label_rows = "".join(f"<li>{html.escape(_v(labels.get(k)) or '')}</li>" for k in ("label_en", "label_zh")
+                         if labels.get(k) is not None)
+    content = (f"<p><code>{html.escape(iri)}</code></p><h2>{w['labels']}</h2><ul>{label_rows}</ul>"
+               f"<h2>{w['links_out']}</h2>{links(out)}<h2>{w['links_in']}</h2>{links(into)}"
+               f"<h2>{w['evidence']}</h2>{''.join(passages) or '<p>' + w['none'] + '</p>'}")
+    return page.layout(_v(name) or short(node), content)
+
+
+def tile_map(page: Page, name: str | None, given: dict[str, str]) -> str:
+    w = page.words
+    divisions = page.run("divisions").records()
+    marked: set[str] | None = None
+    caption = ""
+    if name:
+        result = page.run(name, **{k: v for k, v in given.items() if k != "lang"})
+        marked = {t.value for row in result.rows for t in row if isinstance(t, ox.NamedNode)}
+        caption = f"<p>{html.escape(catalogue()[name].summary)}</p>"
+    tiles = []
+    for d in divisions:
+        code, iri = _v(d["code"]) or "", _v(d["division"]) or ""
+        if code not in TILES:
+            continue
+        col, row = TILES[code]
+        region = _v(d.get("macro_region"))
+        key = region.rsplit("/", 1)[-1] if region else None
+        if marked is None:
+            colour, state = COLOURS[key], key or "none"
+        else:
+            colour, state = (COLOURS["marked"], "marked") if iri in marked else (COLOURS["unmarked"], "unmarked")
+        label = (_v(d.get("name_zh_short")) or _v(d.get("name_zh"))) if page.lang == "zh" else _v(d.get("name_en"))
+        place = f"left:{col * 6}rem; top:{row * 4}rem; background:{colour}"
+        link = page.href("/resource", iri=iri)
+        tiles.append(f'<a class="tile" data-code="{code}" data-state="{state}" href="{link}" style="{place}">'
+                     f"{html.escape(label or code)}</a>")
+    entries: list[tuple[str, str]]
+    if marked is None:
+        regions = {(_v(r["region"]) or "").rsplit("/", 1)[-1]: _v(r.get("region_label"))
+                   for r in page.run("macro-regions").records()}
+        entries = [(COLOURS[k], lab or k) for k, lab in regions.items()]
+        entries.append((COLOURS[None], w["not_in_region"]))
+    else:
+        entries = [(COLOURS["marked"], w["in_result"]), (COLOURS["unmarked"], w["not_in_result"])]
+    legend = "".join(f'<span style="background:{c}"></span>{html.escape(t)}' for c, t in entries)
+    content = (f"<p>{w['map_note']}</p>{caption}<p class=\"legend\"><strong>{w['legend']}</strong>{legend}</p>"
+               f'<div class="tiles" style="height:{8 * 4}rem">{"".join(tiles)}</div>')
+    return page.layout(w["map_title"], content)

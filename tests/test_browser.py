@@ -1,0 +1,119 @@
+"""The pages of `crdkg serve` in a real browser: Debian's Chromium, headless, driven by
+Selenium through Debian's chromedriver, against a server the tests start on 127.0.0.1.
+Skipped with a message where the browser is not installed (`.ci/run` installs it)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from test_serve import Served
+
+pytestmark = pytest.mark.server
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM or not DRIVER:
+        pytest.skip("Chromium is not installed (Debian: apt-get install chromium chromium-driver; "
+                    ".ci/run installs them, so CI runs these tests)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
+                "--no-proxy-server"):
+        options.add_argument(arg)
+    options.binary_location = CHROMIUM
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def site():
+    s = Served()
+    try:
+        yield s.base
+    finally:
+        s.stop()
+
+
+def texts(browser, css: str) -> list[str]:
+    from selenium.webdriver.common.by import By
+
+    return [e.text for e in browser.find_elements(By.CSS_SELECTOR, css)]
+
+
+def test_home_shows_the_strategy_at_a_glance(browser, site):
+    browser.get(site + "/")
+    assert browser.find_element("tag name", "h1").text == "Strategy for coordinated regional development"
+    assert "Western region" in browser.page_source and "Development of the western region" in browser.page_source
+
+
+def test_run_a_stored_query_from_its_form(browser, site):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/queries")
+    browser.find_element(By.LINK_TEXT, "divisions-in-region").click()
+    box = browser.find_element(By.NAME, "region")
+    box.send_keys("东北地区")
+    box.submit()
+    rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
+    codes = sorted(r.find_elements(By.TAG_NAME, "td")[1].text for r in rows)
+    assert codes == ["210000", "220000", "230000"]  # Liaoning, Jilin, Heilongjiang
+
+
+def test_a_resource_page_has_its_evidence_in_both_languages(browser, site):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/queries/tasks")
+    browser.find_element(By.LINK_TEXT, "Stepping up large-scale development efforts in the western region").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Stepping up large-scale development efforts in the western region"
+    quotes = texts(browser, ".passage blockquote")
+    assert "stepping up large-scale development efforts in the western region" in quotes
+    assert "强化举措推进西部大开发形成新格局" in quotes
+    assert "Paragraph 4, sentence 1" in texts(browser, ".passage p a")
+
+
+def test_the_language_switch(browser, site):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/resource?iri=region:west")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Western region"
+    browser.find_element(By.ID, "lang-switch").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "西部地区"
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-Hans"
+    browser.find_element(By.ID, "lang-switch").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Western region"
+
+
+def test_the_map_has_34_tiles_coloured_by_macro_region(browser, site):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/map")
+    tiles = browser.find_elements(By.CSS_SELECTOR, ".tile")
+    assert len(tiles) == 34
+    state = {t.get_attribute("data-code"): t.get_attribute("data-state") for t in tiles}
+    # by hand: Sichuan is in the west, Shanghai in the east, Henan central, Jilin northeast;
+    # Hong Kong, Macao and Taiwan are in no macro-region
+    assert (state["510000"], state["310000"], state["410000"], state["220000"]) == ("west", "east", "central", "northeast")
+    assert state["810000"] == state["820000"] == state["710000"] == "none"
+    west = next(t for t in tiles if t.get_attribute("data-code") == "510000")
+    assert west.value_of_css_property("background-color") == "rgba(225, 87, 89, 1)"  # #e15759, the legend's west
+
+
+def test_the_map_coloured_by_a_query(browser, site):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/map?query=area-members&area=area:yangtze-river-delta")
+    marked = sorted(t.get_attribute("data-code") for t in browser.find_elements(By.CSS_SELECTOR, ".tile[data-state=marked]"))
+    assert marked == ["310000", "320000", "330000", "340000"]  # Shanghai, Jiangsu, Zhejiang, Anhui
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".tile[data-state=unmarked]")) == 30
