@@ -117,3 +117,31 @@ def test_the_map_coloured_by_a_query(browser, site):
     marked = sorted(t.get_attribute("data-code") for t in browser.find_elements(By.CSS_SELECTOR, ".tile[data-state=marked]"))
     assert marked == ["310000", "320000", "330000", "340000"]  # Shanghai, Jiangsu, Zhejiang, Anhui
     assert len(browser.find_elements(By.CSS_SELECTOR, ".tile[data-state=unmarked]")) == 30
+
+
+def test_the_static_site_has_no_broken_link_and_reads_like_the_served_pages(tmp_path, browser):
+    """`crdkg site` writes the same pages as files: every relative link leads to a file of the
+    site, and a resource page, opened from the file, shows its evidence."""
+    import re
+
+    from conftest import run_cli
+
+    out = tmp_path / "site"
+    r = run_cli("site", "--out", str(out))
+    assert r.code == 0, r.err
+    files = list(out.rglob("*.html"))
+    assert (out / "index.html").exists() and (out / "zh" / "map.html").exists()
+    assert (out / "resource" / "division" / "510000.html").exists()
+    checked = 0
+    for f in files:
+        for href in re.findall(r'href="([^"#]+)"', f.read_text(encoding="utf-8")):
+            if not href.startswith(("http://", "https://")):
+                assert (f.parent / href.replace("&amp;", "&")).exists(), (f, href)
+                checked += 1
+    assert checked > 5000
+    from selenium.webdriver.common.by import By
+
+    browser.get((out / "resource" / "task" / "western-development.html").as_uri())
+    assert "强化举措推进西部大开发形成新格局" in texts(browser, ".passage blockquote")
+    browser.find_element(By.ID, "lang-switch").click()
+    assert browser.find_element(By.TAG_NAME, "h1").text == "强化举措推进西部大开发形成新格局"

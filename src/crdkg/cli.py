@@ -61,6 +61,7 @@ HELP = {
     "load": "load the graph into a triple store, replacing crdkg's own named graphs only",
     "format": "rewrite Turtle files in the canonical form (or --check them)",
     "serve": "serve the graph over HTTP: a SPARQL endpoint and the stored queries as an API",
+    "site": "write the pages of crdkg serve as static files",
 }
 
 ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
@@ -138,6 +139,10 @@ ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
         Arg("--check", action="store_true", help="change nothing; exit 1 if a file is not canonical"),
         Arg("--drop-comments", action="store_true",
             help="let the canonical form drop the file's own comments (refused without it)"),
+    ],
+    "site": [
+        Arg("--out", default="site", metavar="DIR", help="the folder to write (replaced whole; default: site)"),
+        Arg("--endpoint", metavar="URL", help="a SPARQL endpoint for the pages to link to (default: none)"),
     ],
     "serve": [
         Arg("--data", action="append", default=[], metavar="FILE",
@@ -349,6 +354,15 @@ def cmd_serve(args: Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_site(args: Namespace) -> int:
+    from . import api
+    from .web.site import export_site
+
+    files = export_site(api.embedded_engine(), args.out, endpoint=args.endpoint)
+    print(f"{len(files)} files written to {args.out}")
+    return EXIT_OK
+
+
 COMMANDS = {
     "info": cmd_info,
     "queries": cmd_queries,
@@ -358,6 +372,7 @@ COMMANDS = {
     "load": cmd_load,
     "format": cmd_format,
     "serve": cmd_serve,
+    "site": cmd_site,
 }
 
 

@@ -71,12 +71,34 @@ def _v(term: object) -> str | None:
     return getattr(term, "value", None)
 
 
+def static_file(path: str, params: dict[str, str], lang: str) -> str:
+    """The file of a static export that holds the page at ``path`` (with ``params``), in
+    ``lang``: English pages at the root, Chinese ones under ``zh/``; a resource by its prefixed
+    name (``resource/region/west.html``)."""
+    from ..namespaces import split_iri
+
+    root = "" if lang == "en" else "zh/"
+    if path == "/resource":
+        split = split_iri(params.get("iri", ""))
+        name = f"{split[0]}/{split[1]}" if split else "unknown"
+        return f"{root}resource/{name}.html"
+    if path.startswith("/queries/"):
+        return f"{root}queries/{path[len('/queries/'):]}.html"
+    return f"{root}{ {'/': 'index', '/queries': 'queries/index', '/map': 'map'}.get(path, 'index') }.html"
+
+
 class Page:
     """One request's page: its language and the engine its stored queries run on."""
 
-    def __init__(self, engine: Engine, lang: str, path: str, query: str) -> None:
+    def __init__(self, engine: Engine, lang: str, path: str, query: str, *, static: str | None = None,
+                 endpoint: str | None = None) -> None:
         self.engine, self.lang, self.path, self.query_string = engine, lang, path, query
         self.words = WORDS[lang]
+        #: for a static export, the page's own file (``resource/region/west.html``): links are
+        #: then relative file paths, and ``endpoint`` (if any) is where SPARQL goes
+        self.static, self.endpoint = static, endpoint
+        #: in a static export, the IRIs that have a page (a link to any other is plain text)
+        self.known: set[str] = set()
 
     def run(self, name: str, **params: str) -> QueryResult:
         query = catalogue()[name]
@@ -85,12 +107,19 @@ class Page:
         return run_stored(query, self.engine, params)
 
     def href(self, path: str, **params: str) -> str:
+        if self.static is not None:
+            return html.escape(self.relative(static_file(path, params, self.lang)))
         if self.lang != "en":
             params = {**params, "lang": self.lang}
         return html.escape(path + ("?" + urllib.parse.urlencode(params) if params else ""))
 
+    def relative(self, target: str) -> str:
+        """The path from this page's file to ``target`` (both relative to the site's root)."""
+        depth = (self.static or "").count("/")
+        return "../" * depth + target
+
     def link(self, term: object, label: str | None = None) -> str:
-        if isinstance(term, ox.NamedNode):
+        if isinstance(term, ox.NamedNode) and (self.static is None or term.value in self.known):
             return f'<a href="{self.href("/resource", iri=term.value)}">{html.escape(label or short(term))}</a>'
         return html.escape("" if term is None else short(term))  # type: ignore[arg-type]  # a literal
 
@@ -114,11 +143,18 @@ class Page:
         w = self.words
         other = "zh" if self.lang == "en" else "en"
         params = dict(urllib.parse.parse_qsl(self.query_string))
-        params["lang"] = other
-        switch = html.escape(self.path + "?" + urllib.parse.urlencode(params))
+        if self.static is not None:
+            switch = html.escape(self.relative(static_file(self.path, params, other)))
+            sparql = f'<a href="{html.escape(self.endpoint)}">{w["sparql"]}</a>' if self.endpoint else ""
+            api = f'<a href="{html.escape(self.relative("openapi.json"))}">{w["api"]}</a>'
+        else:
+            params["lang"] = other
+            switch = html.escape(self.path + "?" + urllib.parse.urlencode(params))
+            sparql = f'<a href="/sparql">{w["sparql"]}</a>'
+            api = f'<a href="/api/openapi.json">{w["api"]}</a>'
         nav = (f'<nav><strong>crdkg</strong><a href="{self.href("/")}">{w["home"]}</a>'
                f'<a href="{self.href("/queries")}">{w["queries"]}</a><a href="{self.href("/map")}">{w["map"]}</a>'
-               f'<a href="/sparql">{w["sparql"]}</a><a href="/api/openapi.json">{w["api"]}</a>'
+               f'{sparql}{api}'
                f'<a class="lang" id="lang-switch" href="{switch}">{"中文" if other == "zh" else "English"}</a></nav>')
         return (f'<!doctype html><html lang="{"zh-Hans" if self.lang == "zh" else "en"}"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -164,6 +200,9 @@ def query(page: Page, name: str, given: dict[str, str]) -> str:
             f"</form>")
     result_html = ""
     needed = [p.name for p in q.params if p.required]
+    if page.static is not None:  # no server to run the form: the result for the examples
+        given = q.example_params()
+        form = (f"<p>{html.escape(', '.join(f'{k}={v}' for k, v in given.items()))}</p>" if given else "")
     if all(given.get(n) for n in needed) and q.form == "select":
         params = {k: v for k, v in given.items() if v and k != "lang"}
         result_html = page.table(page.run(name, **params))
