@@ -54,6 +54,7 @@ export: venv ## write the graph to dist/ in every export format
 bench: venv-test ## run the benchmarks and print their figures (docs/benchmarks.md keeps them)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/serve.py
 
 clean: ## remove the virtual environment, caches and build output
 	rm -rf $(VENV) dist build .pytest_cache src/*.egg-info

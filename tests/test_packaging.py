@@ -30,6 +30,8 @@ def test_wheel_carries_the_graph(wheel):
     assert "crdkg/_shipped/queries/divisions-in-region.rq" in names
     assert "crdkg/_shipped/ontology/shapes/crd-shapes.ttl" in names
     assert "crdkg/py.typed" in names
+    # the query editor's assets, served by crdkg itself (no CDN)
+    assert {"crdkg/web/static/yasgui/yasgui.min.js", "crdkg/web/static/yasgui/yasgui.min.css"} <= names
 
 
 def test_installed_package_loads_outside_the_repository(wheel, tmp_path):

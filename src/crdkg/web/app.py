@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from ..engines.base import Engine, QueryResult
 from ..errors import CrdkgError, ParameterError, QueryError
@@ -137,6 +139,9 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
         Route("/queries/{name}", page_route(lambda page, request, params: pages.query(
             page, request.path_params["name"], params))),
         Route("/resource", page_route(lambda page, request, params: pages.resource(page, _iri(params)))),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
+        Route("/editor", page_route(lambda page, request, params: pages.editor(page))),
+        Mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
         Route("/map", page_route(lambda page, request, params: pages.tile_map(
             page, params.pop("query", None), params))),
         Route("/sparql", guarded(sparql.handler(server, body_of, respond)), methods=["GET", "POST"]),

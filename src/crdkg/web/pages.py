@@ -17,7 +17,8 @@ from ..terms import short
 
 #: the pages' own words, in both languages
 WORDS = {
-    "en": {"home": "Home", "queries": "Stored queries", "map": "Map", "sparql": "SPARQL endpoint", "api": "API",
+    "en": {"editor": "Query editor",
+           "home": "Home", "queries": "Stored queries", "map": "Map", "sparql": "SPARQL endpoint", "api": "API",
            "glance": "The strategy at a glance", "regions": "The four macro-regions", "run": "Run",
            "rows": "rows", "links_out": "Links from it", "links_in": "Links to it", "evidence": "Evidence",
            "labels": "Labels", "types": "What it is", "none": "none", "where": "where it stands",
@@ -25,7 +26,8 @@ WORDS = {
            "geography (no boundaries are drawn). Coloured by macro-region; with a query, the divisions its result "
            "names are marked.", "legend": "Legend", "not_in_region": "not in a macro-region",
            "in_result": "named by the result", "not_in_result": "not named", "title": "crdkg"},
-    "zh": {"home": "首页", "queries": "存储查询", "map": "地图", "sparql": "SPARQL 端点", "api": "接口",
+    "zh": {"editor": "查询编辑器",
+           "home": "首页", "queries": "存储查询", "map": "地图", "sparql": "SPARQL 端点", "api": "接口",
            "glance": "战略概览", "regions": "四大板块", "run": "运行", "rows": "行", "links_out": "由此指出的联系",
            "links_in": "指向它的联系", "evidence": "依据", "labels": "名称", "types": "类型", "none": "无",
            "where": "出处", "map_title": "省级行政区",
@@ -143,6 +145,7 @@ class Page:
         w = self.words
         other = "zh" if self.lang == "en" else "en"
         params = dict(urllib.parse.parse_qsl(self.query_string))
+        editor = "" if self.static is not None else f'<a href="{self.href("/editor")}">{w["editor"]}</a>'
         if self.static is not None:
             switch = html.escape(self.relative(static_file(self.path, params, other)))
             sparql = f'<a href="{html.escape(self.endpoint)}">{w["sparql"]}</a>' if self.endpoint else ""
@@ -154,6 +157,7 @@ class Page:
             api = f'<a href="/api/openapi.json">{w["api"]}</a>'
         nav = (f'<nav><strong>crdkg</strong><a href="{self.href("/")}">{w["home"]}</a>'
                f'<a href="{self.href("/queries")}">{w["queries"]}</a><a href="{self.href("/map")}">{w["map"]}</a>'
+               f'{editor}'
                f'{sparql}{api}'
                f'<a class="lang" id="lang-switch" href="{switch}">{"中文" if other == "zh" else "English"}</a></nav>')
         return (f'<!doctype html><html lang="{"zh-Hans" if self.lang == "zh" else "en"}"><head><meta charset="utf-8">'
@@ -283,3 +287,32 @@ def tile_map(page: Page, name: str | None, given: dict[str, str]) -> str:
     content = (f"<p>{w['map_note']}</p>{caption}<p class=\"legend\"><strong>{w['legend']}</strong>{legend}</p>"
                f'<div class="tiles" style="height:{8 * 4}rem">{"".join(tiles)}</div>')
     return page.layout(w["map_title"], content)
+
+
+def editor(page: Page) -> str:
+    """The query editor: YASGUI (served by crdkg, no CDN) on this server's endpoint, with the
+    stored queries to start from (their text runs as it is: the defaults are in the body)."""
+    import json
+
+    examples = {q.name: q.text for q in catalogue()}
+    options = "".join(f'<option value="{html.escape(n)}">{html.escape(n)}</option>' for n in examples)
+    script = f"""
+<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">
+<script src="/static/yasgui/yasgui.min.js"></script>
+<p><label>{html.escape(page.words["queries"])}:
+<select id="examples"><option value=""></option>{options}</select></label></p>
+<div id="yasgui"></div>
+<script>
+const examples = {json.dumps(examples, ensure_ascii=False)};
+const Y = window.Yasgui.default || window.Yasgui;
+Y.Yasqe.defaults.autocompleters = ["prefixes", "variables"];  // the others ask a service on the internet
+const yasgui = new Y(document.getElementById("yasgui"), {{
+  requestConfig: {{ endpoint: new URL("/sparql", location.href).href, method: "POST" }},
+  copyEndpointOnNewTab: false, endpointCatalogueOptions: {{ getData: () => [] }}, persistenceId: null
+}});
+document.getElementById("examples").addEventListener("change", (e) => {{
+  if (examples[e.target.value]) yasgui.getTab().setQuery(examples[e.target.value]);
+}});
+window.crdkgEditor = yasgui;
+</script>"""
+    return page.layout("SPARQL", script)
