@@ -168,3 +168,22 @@ def test_the_query_editor_runs_a_stored_query_offline(browser, site):
     assert len(rows) == 4 and "Central region" in browser.find_element(By.CSS_SELECTOR, ".yasr").text
     failed = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert failed == []
+
+
+def test_the_api_documentation_page_tries_a_query(browser, site):
+    """/api documents each stored query from the OpenAPI document; its example request answers."""
+    import json
+
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/api")
+    headings = texts(browser, "h2 code")
+    from crdkg.catalogue import load_catalogue
+
+    assert "GET /api/queries/divisions-in-region" in headings and len(headings) == len(load_catalogue())
+    link = browser.find_element(By.CSS_SELECTOR, "#divisions_in_region ~ p a.try")
+    assert link.text == "/api/queries/divisions-in-region?region=west"
+    import urllib.request
+
+    with urllib.request.urlopen(site + link.text, timeout=30) as resp:
+        assert len(json.load(resp)["results"]["bindings"]) == 12

@@ -76,8 +76,20 @@ def error_of(status_and_body: tuple[int, str, bytes]) -> tuple[int, str]:
     status, ctype, body = status_and_body
     assert ctype.startswith("application/json"), ctype
     doc = json.loads(body)
-    assert set(doc) == {"error"} and "\n" not in doc["error"] and "Traceback" not in doc["error"]
+    assert set(doc) <= {"error", "did_you_mean"} and "\n" not in doc["error"] and "Traceback" not in doc["error"]
     return status, doc["error"]
+
+
+def test_did_you_mean_as_json(served):
+    """The candidates of an unknown or ambiguous value, and of an unknown query, as a list."""
+    _, _, body = served.get("/api/queries/divisions-in-region", region="Atlantis")
+    assert json.loads(body)["did_you_mean"] == ["region:central", "region:east", "region:northeast", "region:west"]
+    _, _, body = served.get("/api/queries/area-members", area="yangtze-river-delta")
+    assert json.loads(body)["did_you_mean"] == ["area:yangtze-river-delta", "cluster:yangtze-river-delta"]
+    _, _, body = served.get("/api/queries/macro-region")
+    assert json.loads(body)["did_you_mean"][0] == "macro-regions"
+    _, _, body = served.get("/api/queries/macro-regions", lang="fr")
+    assert "did_you_mean" not in json.loads(body)
 
 
 # --- the SPARQL endpoint -----------------------------------------------------------------

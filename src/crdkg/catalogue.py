@@ -238,7 +238,7 @@ class Catalogue:
             near = difflib.get_close_matches(name, list(self._paths), n=3, cutoff=0.6)
             hint = f"did you mean {' or '.join(near)}? " if near else ""
             raise QueryError(f"no stored query named {name!r}; {hint}'crdkg queries' lists them "
-                             f"({', '.join(self._paths) or 'none'})")
+                             f"({', '.join(self._paths) or 'none'})", candidates=tuple(near))
         if name not in self._queries:
             self._queries[name] = parse_query_file(self._paths[name])
         return self._queries[name]

@@ -56,11 +56,21 @@ class InputError(CrdkgError):
 
 
 class ParameterError(CrdkgError):
-    """A query parameter that is missing, of the wrong type, unknown or ambiguous."""
+    """A query parameter that is missing, of the wrong type, unknown or ambiguous;
+    ``candidates`` are the values it could have meant (prefixed names or IRIs), nearest first."""
+
+    def __init__(self, message: str, *, candidates: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.candidates = candidates
 
 
 class QueryError(CrdkgError):
-    """A query that does not parse, or a stored query that is not in the catalogue."""
+    """A query that does not parse, or a stored query that is not in the catalogue;
+    ``candidates`` are the stored queries an unknown name could have meant."""
+
+    def __init__(self, message: str, *, candidates: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.candidates = candidates
 
 
 class EndpointError(CrdkgError):

@@ -73,6 +73,12 @@ class Candidate(Record):
     label_en: str
     label_zh: str
 
+    @property
+    def name(self) -> str:
+        """The prefixed name people type (the IRI where no prefix fits)."""
+        split = split_iri(self.iri)
+        return f"{split[0]}:{split[1]}" if split else self.iri
+
     def describe(self) -> str:
         split = split_iri(self.iri)
         name = f"{split[0]}:{split[1]}" if split else self.key
@@ -225,10 +231,12 @@ def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None,
             hint = f"the {cls_name} values are {'; '.join(c.describe() for c in everything)}"
         else:
             hint = f"none is close; 'crdkg query list-resources --param class={cls_name}' lists all {len(everything)}"
-        raise ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; {hint}")
+        raise ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; {hint}",
+                             candidates=tuple(c.name for c in (near or (everything if len(everything) <= 12 else []))))
     listed = "; ".join(c.describe() for c in found.values())
     raise ParameterError(
-        f"parameter {param.name!r}: {raw[:80]!r} is ambiguous: it matches {listed}. Give the prefixed name or the IRI.")
+        f"parameter {param.name!r}: {raw[:80]!r} is ambiguous: it matches {listed}. Give the prefixed name or the IRI.",
+        candidates=tuple(c.name for c in found.values()))
 
 
 def _fold(text: str) -> str:

@@ -29,8 +29,12 @@ class HTTPError(Exception):
         self.status = status
 
 
-def error_response(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": " ".join(message.split())}, status_code=status)
+def error_response(status: int, message: str, candidates: tuple[str, ...] = ()) -> JSONResponse:
+    """``{"error": "one line"}``, with ``"did_you_mean": [...]`` where there are candidates."""
+    body: dict[str, object] = {"error": " ".join(message.split())}
+    if candidates:
+        body["did_you_mean"] = list(candidates)
+    return JSONResponse(body, status_code=status)
 
 
 class Server:
@@ -85,10 +89,10 @@ def guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Requ
         except HTTPError as err:
             return error_response(err.status, str(err))
         except ParameterError as err:
-            return error_response(400, str(err))
+            return error_response(400, str(err), err.candidates)
         except QueryError as err:
             text = str(err)
-            return error_response(404 if text.startswith("no stored query named") else 400, text)
+            return error_response(404 if text.startswith("no stored query named") else 400, text, err.candidates)
         except CrdkgError as err:
             return error_response(400, str(err))
         except UnicodeDecodeError:
@@ -145,6 +149,7 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
         Route("/map", page_route(lambda page, request, params: pages.tile_map(
             page, params.pop("query", None), params))),
         Route("/sparql", guarded(sparql.handler(server, body_of, respond)), methods=["GET", "POST"]),
+        Route("/api", page_route(lambda page, request, params: pages.api_docs(page))),
         Route("/api/queries", guarded(queries.listing), methods=["GET"]),
         Route("/api/queries/{name}", guarded(queries.handler(server, respond)), methods=["GET"]),
         Route("/api/openapi.json", guarded(queries.openapi), methods=["GET"]),

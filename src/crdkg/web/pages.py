@@ -154,7 +154,7 @@ class Page:
             params["lang"] = other
             switch = html.escape(self.path + "?" + urllib.parse.urlencode(params))
             sparql = f'<a href="/sparql">{w["sparql"]}</a>'
-            api = f'<a href="/api/openapi.json">{w["api"]}</a>'
+            api = f'<a href="/api">{w["api"]}</a>'
         nav = (f'<nav><strong>crdkg</strong><a href="{self.href("/")}">{w["home"]}</a>'
                f'<a href="{self.href("/queries")}">{w["queries"]}</a><a href="{self.href("/map")}">{w["map"]}</a>'
                f'{editor}'
@@ -316,3 +316,31 @@ document.getElementById("examples").addEventListener("change", (e) => {{
 window.crdkgEditor = yasgui;
 </script>"""
     return page.layout("SPARQL", script)
+
+
+def api_docs(page: Page) -> str:
+    """The documentation page of the stored-query API, made from its OpenAPI document: each
+    query's path, its parameters (required or not, what they accept, default, example) and a
+    request to try."""
+    from .queries import openapi_document
+
+    doc = openapi_document()
+    parts = [f'<p>{html.escape(str(doc["info"]["description"]))} '  # type: ignore[index]
+             f'<a href="/api/openapi.json">OpenAPI 3 (JSON)</a></p>']
+    for path, item in doc["paths"].items():  # type: ignore[attr-defined]
+        op = item["get"]
+        params = [p for p in op["parameters"] if p["name"] != "format"]
+        example = {p["name"]: p["example"] for p in params if "example" in p}
+        try_it = path + ("?" + urllib.parse.urlencode(example) if example else "")
+        rows = "".join(
+            f"<tr><td><code>{html.escape(p['name'])}</code></td><td>{'required' if p['required'] else 'optional'}</td>"
+            f"<td>{html.escape(str(p['description']))}</td>"
+            f"<td>{html.escape(str(p['schema'].get('default', '')))}</td>"
+            f"<td>{html.escape(str(p.get('example', '')))}</td></tr>" for p in params)
+        table = (f"<table><thead><tr><th>parameter</th><th></th><th>accepts</th><th>default</th><th>example</th>"
+                 f"</tr></thead><tbody>{rows}</tbody></table>" if params else "")
+        parts.append(f'<h2 id="{html.escape(op["operationId"])}"><code>GET {html.escape(path)}</code></h2>'
+                     f"<p>{html.escape(op['summary'])}</p>{table}"
+                     f'<p><a class="try" href="{html.escape(try_it)}">{html.escape(try_it)}</a> '
+                     "(JSON; <code>?format=csv</code> or an Accept header for others)</p>")
+    return page.layout("API", "".join(parts))
