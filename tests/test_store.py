@@ -64,6 +64,19 @@ def test_other_graphs_are_untouched(loaded):
         assert counts["default"] == 1
 
 
+#: stored queries that Virtuoso 7.2 answers differently, on purpose (the query's header and the
+#: README say why); the tests check that they still differ, so a fixed Virtuoso is noticed
+VIRTUOSO_DIFFERS = {"division-coverage": "task and initiative counts too low (OPTIONAL with a path-bound predicate)"}
+
+
+def differs_there(server, name: str, a, b, ordered: bool) -> bool:
+    if server.name == "virtuoso" and name in VIRTUOSO_DIFFERS:
+        assert comparable(a, ordered=ordered) != comparable(b, ordered=ordered), \
+            f"Virtuoso now answers {name} as the embedded graph does: drop it from VIRTUOSO_DIFFERS"
+        return True
+    return False
+
+
 @pytest.mark.parametrize("given", ["examples", "every parameter"])
 @pytest.mark.parametrize("name", CATALOGUE.names())
 def test_stored_query_over_http_equals_embedded(name, given, loaded, engine):
@@ -75,6 +88,8 @@ def test_stored_query_over_http_equals_embedded(name, given, loaded, engine):
     remote = EndpointEngine(server.query_url)
     a = run_stored(query, engine, params)
     b = run_stored(query, remote, params)
+    if differs_there(server, name, a, b, query.ordered):
+        return
     assert comparable(a, ordered=query.ordered) == comparable(b, ordered=query.ordered)
 
 
@@ -109,6 +124,8 @@ def test_stored_query_text_runs_unchanged_in_the_store(name, loaded, engine):
     query = CATALOGUE[name]
     expected = run_stored(query, engine, {})
     got = run_as_is(server, query.text)
+    if differs_there(server, name, expected, got, query.ordered):
+        return
     assert got.variables == expected.variables
     assert len(got.rows) == len(expected.rows) > 0
     assert comparable(got, ordered=query.ordered) == comparable(expected, ordered=query.ordered)
@@ -182,6 +199,10 @@ def test_gsp_only_and_update_only_loads(fresh_store, kg):
 def test_cli_load_with_verify_queries(fresh_store):
     r = run_cli("load", "--endpoint", fresh_store.store_url, "--update-endpoint", fresh_store.update_url,
                 "--query-endpoint", fresh_store.query_url, "--verify-queries")
+    if fresh_store.name == "virtuoso":  # it answers one stored query wrongly (VIRTUOSO_DIFFERS), and says so
+        assert r.code == 2 and "stored query 'division-coverage' gives different results" in r.err
+        assert "the load itself is complete" in r.err
+        return
     assert r.code == 0, r.err
     assert "content (digests read back) and triple counts verified" in r.out and "stored queries give the same results" in r.out
 
