@@ -187,3 +187,27 @@ def test_the_api_documentation_page_tries_a_query(browser, site):
 
     with urllib.request.urlopen(site + link.text, timeout=30) as resp:
         assert len(json.load(resp)["results"]["bindings"]) == 12
+
+
+def test_the_static_editor_queries_the_configured_endpoint(tmp_path, browser, site):
+    """`crdkg site --endpoint URL` adds the query editor, its assets copied into the site; opened
+    from the file, it queries that endpoint (crdkg serve allows other origins: it is read-only)."""
+    import time
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from conftest import run_cli
+
+    out = tmp_path / "site"
+    r = run_cli("site", "--out", str(out), "--endpoint", site + "/sparql")
+    assert r.code == 0, r.err
+    assert (out / "static" / "yasgui" / "yasgui.min.js").exists() and (out / "zh" / "editor.html").exists()
+    browser.get((out / "editor.html").as_uri())
+    Select(browser.find_element(By.ID, "examples")).select_by_value("divisions-in-region")
+    browser.execute_script("const t = window.crdkgEditor.getTab(); t.setQuery(t.getQuery().replaceAll("
+                           "'?_region_iri', '<https://w3id.org/crdkg/id/region/northeast>')); t.query()")
+    deadline = time.monotonic() + 30
+    while not browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")) == 3  # Liaoning, Jilin, Heilongjiang

@@ -320,3 +320,11 @@ def test_it_listens_on_this_machine_only_by_default(served):
     with socket.socket() as sock:
         sock.settimeout(2)
         assert sock.connect_ex((sorted(other)[0], served.port)) != 0
+
+
+def test_other_origins_may_query_it(served):
+    """Read-only and public, so a page from anywhere (a static export's editor) may query it."""
+    req = urllib.request.Request(served.base + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}),
+                                 headers={"Origin": "null", "Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.headers["Access-Control-Allow-Origin"] == "*"

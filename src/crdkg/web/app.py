@@ -154,7 +154,12 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
         Route("/api/queries/{name}", guarded(queries.handler(server, respond)), methods=["GET"]),
         Route("/api/openapi.json", guarded(queries.openapi), methods=["GET"]),
     ]
-    return Starlette(routes=routes, exception_handlers={Exception: internal_error})
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+
+    # read-only and public: any page (a static export's query editor among them) may query it
+    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
+    return Starlette(routes=routes, middleware=[cors], exception_handlers={Exception: internal_error})
 
 
 def _iri(params: dict[str, str]) -> str:

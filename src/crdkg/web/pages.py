@@ -86,7 +86,8 @@ def static_file(path: str, params: dict[str, str], lang: str) -> str:
         return f"{root}resource/{name}.html"
     if path.startswith("/queries/"):
         return f"{root}queries/{path[len('/queries/'):]}.html"
-    return f"{root}{ {'/': 'index', '/queries': 'queries/index', '/map': 'map'}.get(path, 'index') }.html"
+    files = {"/": "index", "/queries": "queries/index", "/map": "map", "/editor": "editor"}
+    return f"{root}{files.get(path, 'index')}.html"
 
 
 class Page:
@@ -145,7 +146,8 @@ class Page:
         w = self.words
         other = "zh" if self.lang == "en" else "en"
         params = dict(urllib.parse.parse_qsl(self.query_string))
-        editor = "" if self.static is not None else f'<a href="{self.href("/editor")}">{w["editor"]}</a>'
+        editor = ("" if self.static is not None and not self.endpoint
+                  else f'<a href="{self.href("/editor")}">{w["editor"]}</a>')
         if self.static is not None:
             switch = html.escape(self.relative(static_file(self.path, params, other)))
             sparql = f'<a href="{html.escape(self.endpoint)}">{w["sparql"]}</a>' if self.endpoint else ""
@@ -296,9 +298,13 @@ def editor(page: Page) -> str:
 
     examples = {q.name: q.text for q in catalogue()}
     options = "".join(f'<option value="{html.escape(n)}">{html.escape(n)}</option>' for n in examples)
+    # served: this server's endpoint and assets; in a static export: the configured endpoint,
+    # and the assets copied into the site
+    assets = html.escape(page.relative("static/yasgui/")) if page.static is not None else "/static/yasgui/"
+    endpoint = json.dumps(page.endpoint or "") if page.static is not None else 'new URL("/sparql", location.href).href'
     script = f"""
-<link rel="stylesheet" href="/static/yasgui/yasgui.min.css">
-<script src="/static/yasgui/yasgui.min.js"></script>
+<link rel="stylesheet" href="{assets}yasgui.min.css">
+<script src="{assets}yasgui.min.js"></script>
 <p><label>{html.escape(page.words["queries"])}:
 <select id="examples"><option value=""></option>{options}</select></label></p>
 <div id="yasgui"></div>
@@ -307,7 +313,7 @@ const examples = {json.dumps(examples, ensure_ascii=False)};
 const Y = window.Yasgui.default || window.Yasgui;
 Y.Yasqe.defaults.autocompleters = ["prefixes", "variables"];  // the others ask a service on the internet
 const yasgui = new Y(document.getElementById("yasgui"), {{
-  requestConfig: {{ endpoint: new URL("/sparql", location.href).href, method: "POST" }},
+  requestConfig: {{ endpoint: {endpoint}, method: "POST" }},
   copyEndpointOnNewTab: false, endpointCatalogueOptions: {{ getData: () => [] }}, persistenceId: null
 }});
 document.getElementById("examples").addEventListener("change", (e) => {{

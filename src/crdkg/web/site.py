@@ -61,10 +61,19 @@ def export_site(engine: Engine, out: str | os.PathLike[str], *, endpoint: str | 
                 path = f"/queries/{q.name}"
                 write(pages.static_file(path, {}, lang), pages.query(page(path), q.name, {}))
             write(pages.static_file("/map", {}, lang), pages.tile_map(page("/map"), None, {}))
+            if endpoint:  # the query editor, on the configured endpoint (it must allow CORS)
+                write(pages.static_file("/editor", {}, lang), pages.editor(page("/editor")))
             for iri in sorted(known):
                 params = {"iri": iri}
                 write(pages.static_file("/resource", params, lang), pages.resource(page("/resource", params), iri))
         write("openapi.json", json.dumps(openapi_document(endpoint or "/"), ensure_ascii=False, indent=2) + "\n")
+        if endpoint:
+            assets = Path(__file__).parent / "static" / "yasgui"
+            for name in ("yasgui.min.js", "yasgui.min.css", "README.md"):
+                copy = building / "static" / "yasgui" / name
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(assets / name, copy)
+                written.append(Path("static/yasgui") / name)
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         if target.exists():
             target.rename(old)
