@@ -297,7 +297,8 @@ def term_to_sparql(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
     return str(term)
 
 
-def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
+def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal], *,
+               keep_dataset: bool = True) -> str:
     """``text`` with each bound variable replaced by its value, serialized as one RDF term:
     substitution as in SPARQL-dev SEP-0007, done on the tokens of the query, so a value
     can never change the query's structure.
@@ -307,7 +308,7 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | o
     (``AS ?var``) or gives values (``VALUES``) cannot be bound: that is a :class:`QueryError`.
     """
     if not bindings:
-        return text
+        return text if keep_dataset else without_dataset(text)
     terms = {}
     for name, term in bindings.items():
         if not is_variable_name(name):
@@ -331,8 +332,15 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | o
             word = tok.text.upper()
             if word == "SELECT":
                 projection_at = paren
-            elif word in ("WHERE", "FROM") and projection_at is not None:
+            elif word in ("WHERE", "FROM"):
                 projection_at = None
+                if word == "FROM" and not keep_dataset and braces == 0:  # as without_dataset, in this pass
+                    j = i + 2 if i + 1 < len(toks) and toks[i + 1].text.upper() == "NAMED" else i + 1
+                    if j < len(toks) and toks[j].kind in ("iri", "word"):
+                        out.append(text[last:tok.start])
+                        last = toks[j].start + len(toks[j].text)
+                        skip_to = j
+                        continue
             elif word == "BY" and previous is not None and previous.text.upper() in ("GROUP", "ORDER"):
                 clause = previous.text.upper()
             elif word in ("HAVING", "LIMIT", "OFFSET"):

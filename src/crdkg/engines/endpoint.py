@@ -51,9 +51,8 @@ class EndpointEngine(Engine):
 
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         form = sparqltext.query_form(text)
-        text = sparqltext.substitute(text, dict(bindings or {}))
-        if not self.default_graphs:  # the store's own default graph, not the graphs a query names
-            text = sparqltext.without_dataset(text)
+        # with no default graphs of crdkg's, the store's own default graph, not the graphs a query names
+        text = sparqltext.substitute(text, dict(bindings or {}), keep_dataset=bool(self.default_graphs))
         graph_form = form in ("construct", "describe")
         accept = "application/n-triples, text/turtle;q=0.9" if graph_form else "application/sparql-results+json"
         body, ctype = self.post(text, accept)

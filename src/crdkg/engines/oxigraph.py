@@ -28,7 +28,7 @@ class OxigraphEngine(Engine):
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         # pyoxigraph's own substitution (SEP-0007) refuses variables that are not projected
         # and ASK and CONSTRUCT queries, so values are substituted as terms, as on an endpoint.
-        text = sparqltext.without_dataset(sparqltext.substitute(text, dict(bindings or {})))
+        text = sparqltext.substitute(text, dict(bindings or {}), keep_dataset=False)
         if not self.allow_service:
             sparqltext.refuse_service(text, where="the query")
         try:

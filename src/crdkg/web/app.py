@@ -7,6 +7,7 @@ from __future__ import annotations
 import html
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 import anyio
 from starlette.applications import Starlette
@@ -18,6 +19,8 @@ from starlette.staticfiles import StaticFiles
 from ..engines.base import Engine, QueryResult
 from ..errors import CrdkgError, ParameterError, QueryError
 from .negotiation import MEDIA_TYPES, NotAcceptable, choose
+
+T = TypeVar("T")
 
 #: the largest request body accepted (a query sent by POST)
 MAX_BODY = 1_000_000
@@ -46,14 +49,14 @@ class Server:
         engine.max_rows = max_rows
         engine.allow_service = False  # no request may reach the network
 
-    async def run(self, work: Callable[[], QueryResult]) -> QueryResult:
+    async def run(self, work: Callable[[], T], *, what: str = "the query") -> T:
         """``work`` in a worker thread, within the time limit (past it the request is answered
         503; the thread finishes its query and is discarded)."""
         try:
             with anyio.fail_after(self.timeout):
                 return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
         except TimeoutError:
-            raise HTTPError(503, f"the query took longer than this server's limit of {self.timeout:g} s") from None
+            raise HTTPError(503, f"{what} took longer than this server's limit of {self.timeout:g} s") from None
 
 
 def respond(result: QueryResult, request: Request, requested: str | None) -> Response:
@@ -116,12 +119,9 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
             page = Page(server.engine, lang if lang in ("en", "zh") else "en", request.url.path, request.url.query)
             params = {k: v for k, v in request.query_params.items()}
             try:
-                with anyio.fail_after(server.timeout):
-                    text = await anyio.to_thread.run_sync(lambda: render(page, request, params),
-                                                          abandon_on_cancel=True)
-                return HTMLResponse(text)
-            except TimeoutError:
-                status, message = 503, f"the page took longer than this server's limit of {server.timeout:g} s"
+                return HTMLResponse(await server.run(lambda: render(page, request, params), what="the page"))
+            except HTTPError as err:
+                status, message = err.status, str(err)
             except QueryError as err:
                 status = 404 if str(err).startswith("no stored query named") else 400
                 message = str(err)
