@@ -322,8 +322,7 @@ def cmd_format(args: Namespace) -> int:
     from . import resources
     from .format import format_files
 
-    shipped = [*resources.ontology_files(), *resources.shape_files(), *resources.data_files()]
-    files = [Path(f) for f in args.files] or shipped
+    files = [Path(f) for f in args.files] or resources.shipped_files()
     changed = format_files(files, check=args.check, drop_comments=args.drop_comments)
     for path in changed:
         print(f"{path}: {'not in canonical form' if args.check else 'rewritten'}")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import rdflib
 from rdflib import BNode, URIRef
-from rdflib.namespace import OWL, RDF, SH
+from rdflib.namespace import OWL, RDF, SH, XSD
 
 from .errors import InputError
 from .namespaces import BASE, PREFIXES
@@ -58,19 +58,67 @@ def _section(graph: rdflib.Graph, subject: URIRef | BNode) -> str:
     return named[0] if named else "Other resources"
 
 
+class _InFull(rdflib.Literal):
+    """A literal that the writer writes in full (``"1364"^^xsd:decimal``): rdflib's short
+    form would write ``1364.0``, another lexical form, so another RDF term."""
+
+    def _literal_n3(self, use_plain: bool = False, qname_callback=None) -> str:
+        return super()._literal_n3(False, qname_callback)
+
+
+def _written(term: rdflib.term.Node) -> rdflib.term.Node:
+    if isinstance(term, rdflib.Literal) and term.datatype == XSD.decimal and not any(c in term for c in ".eE"):
+        return _InFull(str(term), datatype=term.datatype, normalize=False)
+    return term
+
+
 def _closure(graph: rdflib.Graph, node: URIRef | BNode, out: rdflib.Graph, seen: set | None = None) -> None:
     seen = set() if seen is None else seen
     seen.add(node)
     for p, o in graph.predicate_objects(node):
-        out.add((node, p, o))
+        out.add((node, p, _written(o)))
         if isinstance(o, BNode) and o not in seen:  # a cycle of blank nodes ends here
             _closure(graph, o, out, seen)
+
+
+def _bnode_key(graph: rdflib.Graph, node: BNode, seen: frozenset = frozenset()) -> str:
+    """A text that depends only on what a blank node says (recursively), not on its label."""
+    parts = []
+    for p, o in graph.predicate_objects(node):
+        if isinstance(o, BNode):
+            value = "[]" if o in seen else "[" + _bnode_key(graph, o, seen | {node}) + "]"
+        else:
+            value = o.n3()
+        parts.append(f"{p.n3()} {value}")
+    return " ; ".join(sorted(parts))
+
+
+def _relabelled(graph: rdflib.Graph) -> rdflib.Graph:
+    """``graph`` with its blank nodes labelled by their content, so that the serializer,
+    which orders blank-node objects by label, writes them in the same order on every run
+    (two blank nodes that say the same keep two labels)."""
+    import hashlib
+
+    labels: dict[rdflib.term.Node, BNode] = {}
+    used: dict[str, int] = {}
+    for node in sorted({t for triple in graph for t in triple if isinstance(t, BNode)},
+                       key=lambda n: _bnode_key(graph, n)):
+        digest = hashlib.sha1(_bnode_key(graph, node).encode("utf-8")).hexdigest()[:16]
+        used[digest] = used.get(digest, 0) + 1
+        labels[node] = BNode(f"c{digest}n{used[digest]}")
+    out = rdflib.Graph(bind_namespaces="none")
+    out.namespace_manager = graph.namespace_manager
+    for s, p, o in graph:
+        out.add((labels.get(s, s), p, labels.get(o, o)))
+    return out
 
 
 def _block(graph: rdflib.Graph, subject: URIRef | BNode) -> tuple[list[str], str]:
     sub = rdflib.Graph(bind_namespaces="none")
     sub.namespace_manager = graph.namespace_manager
     _closure(graph, subject, sub)
+    if any(isinstance(o, BNode) for o in sub.objects()):
+        sub = _relabelled(sub)
     text = sub.serialize(format="longturtle")
     prefixes = [line for line in text.splitlines() if line.startswith("PREFIX ")]
     body = "\n".join(line for line in text.splitlines() if not line.startswith("PREFIX ")).strip()
@@ -140,7 +188,7 @@ def _canonical_file(path: Path, *, drop_comments: bool) -> tuple[str, str]:
     except UnicodeDecodeError as err:
         raise InputError(f"is not UTF-8 (byte {err.start})", path=str(path)) from None
     body = text.removeprefix("\ufeff")
-    with _as_written():
+    with as_written():
         graph = _parse(body, path)
         relative = next((t for triple in graph for t in triple if str(t).startswith(_RELATIVE_BASE)), None)
         if relative is not None:
@@ -168,7 +216,7 @@ def _canonical_file(path: Path, *, drop_comments: bool) -> tuple[str, str]:
     return text, canonical
 
 
-class _as_written:
+class as_written:
     """rdflib keeps literals as written while this is active (it rewrites "01"^^xsd:integer
     as "1" otherwise)."""
 
@@ -234,9 +282,12 @@ def write_atomically(path: Path, text: str) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         try:
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        except OSError:
-            pass
+            mode = path.stat().st_mode & 0o7777
+        except OSError:  # a new file: the mode a plain open() would give it, not mkstemp's 0600
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except OSError as err:
         try:

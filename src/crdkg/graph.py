@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError
-from .namespaces import GRAPHS, INPUT_GRAPH, QUERY_PARTS, RDF, XSD
+from .namespaces import DEFERRED_PARTS, GRAPHS, INPUT_GRAPH, QUERY_PARTS, RDF, XSD
 
 TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,9 +63,11 @@ class KnowledgeGraph:
     each part was read from (paths as text)."""
 
     def __init__(self, store: ox.Store, files: dict[str, list[str]], *, encoded: int = 0,
-                 in_default: frozenset[str] = frozenset()) -> None:
+                 in_default: frozenset[str] = frozenset(), pending: Iterable[str] = ()) -> None:
         self.store = store
         self.files = files
+        #: parts whose files are listed but not parsed yet: a query that reads them parses them
+        self.pending = [p for p in pending if p in files]
         #: parts held in the store's default graph rather than a named graph of their own
         self.in_default = in_default
         #: how many literals the store holds encoded as written (:mod:`crdkg.aswritten`)
@@ -80,14 +82,30 @@ class KnowledgeGraph:
         return tuple(self.files)
 
     def graph_names(self, parts: Iterable[str] | None = None) -> list[GraphName]:
-        names: list[GraphName] = [ox.DefaultGraph() if p in self.in_default else _graph_node(p)
-                 for p in (self.parts if parts is None else parts)]
+        """The graphs of ``parts`` (default: all) in the store, each parsed by now."""
+        chosen = list(self.parts if parts is None else parts)
+        self.parse_pending(chosen)
+        names: list[GraphName] = [ox.DefaultGraph() if p in self.in_default else _graph_node(p) for p in chosen]
         return list(dict.fromkeys(names))
 
-    def query_graphs(self) -> list[GraphName]:
-        """The named graphs that stored queries see as their default graph."""
-        wanted = [p for p in self.parts if p in QUERY_PARTS or p == "input"]
-        return self.graph_names(wanted)
+    def parse_pending(self, parts: Iterable[str]) -> None:
+        """Parse those of ``parts`` that are still pending (each at most once)."""
+        for part in [p for p in parts if p in self.pending]:
+            for path in self.files[part]:
+                _load_file(self.store, path, part)
+            self.pending.remove(part)
+
+    def query_parts(self, named: Sequence[str] = ()) -> list[str]:
+        """The parts that a query reads as its default graph: those its ``FROM`` clauses
+        ``named`` (by their graph IRIs, :data:`~crdkg.namespaces.GRAPHS`), or every query part
+        when it names none of them; the files a user added (``input``) always."""
+        by_iri = {GRAPHS[p]: p for p in QUERY_PARTS}
+        wanted = {by_iri[iri] for iri in named if iri in by_iri} or set(QUERY_PARTS)
+        return [p for p in self.parts if p in wanted or p == "input"]
+
+    def query_graphs(self, named: Sequence[str] = ()) -> list[GraphName]:
+        """The graphs of :meth:`query_parts`, parsed by now."""
+        return self.graph_names(self.query_parts(named))
 
     def quads(self, parts: Iterable[str] | None = None) -> Iterator[ox.Quad]:
         """The quads of ``parts``, literals as written."""
@@ -229,7 +247,11 @@ def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
                files: Mapping[str, Sequence[PathText]] | None = None,
                cache: bool | None = None, as_written: bool = False,
                in_default: Sequence[str] = ()) -> KnowledgeGraph:
-    """Parse the shipped ``parts`` (ontology, shapes, data) and any ``extra`` files.
+    """Parse the shipped ``parts`` (ontology, shapes, data, statistics) and any ``extra`` files.
+
+    The :data:`~crdkg.namespaces.DEFERRED_PARTS` (the statistics) are parsed when a query,
+    :meth:`KnowledgeGraph.quads` or :meth:`KnowledgeGraph.graph_names` first reads them,
+    so a query that does not read them does not pay for them.
 
     ``extra`` files go into the named graph ``input``. ``files`` replaces the shipped
     file lists (for a test or a benchmark). A file that does not parse raises
@@ -280,10 +302,12 @@ def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
             except OSError:
                 pass  # a file that cannot be read: the loader below names it
     store = ox.Store()
+    deferred = [p for p in chosen if p in DEFERRED_PARTS]
     for part, paths in chosen.items():
-        for path in paths:
-            _load_file(store, path, part)
-    return KnowledgeGraph(store=store, files=chosen)
+        if part not in deferred:
+            for path in paths:
+                _load_file(store, path, part)
+    return KnowledgeGraph(store=store, files=chosen, pending=deferred)
 
 
 # --- conversion between pyoxigraph and rdflib terms ---------------------------------

@@ -22,14 +22,19 @@ GRAPHS = {
     "ontology": BASE + "graph/ontology",
     "shapes": BASE + "graph/shapes",
     "data": BASE + "graph/data",
+    "statistics": BASE + "graph/statistics",
     "description": BASE + "graph/description",
 }
-#: Graphs of crdkg's own that ``crdkg load`` uses besides the four above: the staging graphs
+#: Graphs of crdkg's own that ``crdkg load`` uses besides the five above: the staging graphs
 #: of a load (one folder per load) and the store-wide lock that keeps two loads apart.
 STAGING_GRAPHS = BASE + "graph/staging/"
 LOCK_GRAPH = BASE + "graph/lock"
-#: The parts that stored queries see as their default graph.
-QUERY_PARTS = ("ontology", "data")
+#: The parts that queries read: a query's default graph is the union of those its ``FROM``
+#: clauses name, or of all of them when it names none (see KnowledgeGraph.query_graphs).
+QUERY_PARTS = ("ontology", "data", "statistics")
+#: Parts of the shipped graph that a command parses only when a query reads them (the
+#: statistics cube is six times the size of the rest: docs/cold-path.md).
+DEFERRED_PARTS = ("statistics",)
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -40,6 +45,8 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 DCT = "http://purl.org/dc/terms/"
 DCAT = "http://www.w3.org/ns/dcat#"
 VOID = "http://rdfs.org/ns/void#"
+#: The RDF Data Cube vocabulary (W3C), in which the statistics are published.
+QB = "http://purl.org/linked-data/cube#"
 #: The namespace of the SPARQL 1.1 Query Results XML Format.
 SPARQL_RESULTS = "http://www.w3.org/2005/sparql-results#"
 #: The named graph of the files a user gives (``--data``, ``validate FILE``).
@@ -78,16 +85,26 @@ PREFIXES = {
     "scheme": CRDID + "scheme/",
     "listing": CRDID + "plan-listing/",
     "plancat": CRDID + "plan-category/",
+    "cube": CRDID + "cube/",
+    "obs": CRDID + "observation/",
+    "series": CRDID + "series/",
+    "uom": CRDID + "unit/",
+    "cur": "http://qudt.org/vocab/currency/",
     "dcat": DCAT,
     "dcterms": DCT,
     "geo": "http://www.opengis.net/ont/geosparql#",
     "owl": OWL,
     "prov": "http://www.w3.org/ns/prov#",
+    "qb": QB,
+    "sdmx-attribute": "http://purl.org/linked-data/sdmx/2009/attribute#",
+    "sdmx-concept": "http://purl.org/linked-data/sdmx/2009/concept#",
+    "sdmx-dimension": "http://purl.org/linked-data/sdmx/2009/dimension#",
     "rdf": RDF,
     "rdfs": RDFS,
     "sh": SH,
     "skos": SKOS,
     "time": "http://www.w3.org/2006/time#",
+    "unit": "http://qudt.org/vocab/unit/",
     "vann": "http://purl.org/vocab/vann/",
     "void": "http://rdfs.org/ns/void#",
     "wd": "http://www.wikidata.org/entity/",

@@ -30,7 +30,8 @@ RDF_SUFFIXES = {
 }
 
 _ROOT: list[str] = []
-_PARTS = {"ontology": ("ontology",), "shapes": ("ontology", "shapes"), "data": ("data",)}
+_PARTS = {"ontology": ("ontology",), "shapes": ("ontology", "shapes"), "data": ("data",),
+          "statistics": ("data", "statistics")}
 
 
 def root_folder() -> str:
@@ -59,7 +60,7 @@ def listing(folder: str, suffix: str) -> list[str]:
 
 
 def part_paths(part: str) -> list[str]:
-    """The Turtle files of a shipped part: ``ontology``, ``shapes`` or ``data``."""
+    """The Turtle files of a shipped part: ``ontology``, ``shapes``, ``data`` or ``statistics``."""
     return listing(os.path.join(root_folder(), *_PARTS[part]), ".ttl")
 
 
@@ -93,6 +94,11 @@ def data_files() -> list[Path]:
 
 def part_files(part: str) -> list[Path]:
     return _paths(part_paths(part))
+
+
+def shipped_files() -> list[Path]:
+    """The Turtle files of every shipped part."""
+    return [p for part in _PARTS for p in part_files(part)]
 
 
 def query_dir() -> Path:

@@ -236,10 +236,11 @@ def shifted(message: str, shift: int) -> str:
     return message
 
 
-def without_dataset(text: str) -> str:
+def without_dataset(text: str, *, dataset: list[str] | None = None) -> str:
     """``text`` without its ``FROM`` and ``FROM NAMED`` clauses, for an engine that sets the
     dataset itself (crdkg's embedded graph; an endpoint asked to use the store's own default
-    graph). Only a query's outer level can have them."""
+    graph). Only a query's outer level can have them. The IRIs of the ``FROM`` clauses (not
+    ``FROM NAMED``) are appended to ``dataset`` when it is given."""
     if "from" not in text.lower():
         return text
     toks = list(tokens(text))
@@ -253,9 +254,12 @@ def without_dataset(text: str) -> str:
             braces -= 1
         elif braces == 0 and tok.kind == "word" and tok.text.upper() == "FROM":
             j = i + 1
-            if j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "NAMED":
+            named = j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "NAMED"
+            if named:
                 j += 1
             if j < len(toks) and toks[j].kind in ("iri", "word"):
+                if dataset is not None and not named and toks[j].kind == "iri":
+                    dataset.append(toks[j].text[1:-1])
                 out.append(text[last:tok.start])
                 last = toks[j].start + len(toks[j].text)
                 i = j
@@ -298,17 +302,18 @@ def term_to_sparql(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
 
 
 def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal], *,
-               keep_dataset: bool = True) -> str:
+               keep_dataset: bool = True, dataset: list[str] | None = None) -> str:
     """``text`` with each bound variable replaced by its value, serialized as one RDF term:
     substitution as in SPARQL-dev SEP-0007, done on the tokens of the query, so a value
-    can never change the query's structure.
+    can never change the query's structure. With ``keep_dataset=False`` the ``FROM`` clauses
+    go, as in :func:`without_dataset` (``dataset`` collects their IRIs), in the same pass.
 
     A projected variable stays in the results as ``(term AS ?var)``; ``BOUND(?var)`` becomes
     ``(true)``; in GROUP BY and ORDER BY the term is bracketed. A variable that the query assigns
     (``AS ?var``) or gives values (``VALUES``) cannot be bound: that is a :class:`QueryError`.
     """
     if not bindings:
-        return text if keep_dataset else without_dataset(text)
+        return text if keep_dataset else without_dataset(text, dataset=dataset)
     terms = {}
     for name, term in bindings.items():
         if not is_variable_name(name):
@@ -335,8 +340,11 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | o
             elif word in ("WHERE", "FROM"):
                 projection_at = None
                 if word == "FROM" and not keep_dataset and braces == 0:  # as without_dataset, in this pass
-                    j = i + 2 if i + 1 < len(toks) and toks[i + 1].text.upper() == "NAMED" else i + 1
+                    named = i + 1 < len(toks) and toks[i + 1].text.upper() == "NAMED"
+                    j = i + 2 if named else i + 1
                     if j < len(toks) and toks[j].kind in ("iri", "word"):
+                        if dataset is not None and not named and toks[j].kind == "iri":
+                            dataset.append(toks[j].text[1:-1])
                         out.append(text[last:tok.start])
                         last = toks[j].start + len(toks[j].text)
                         skip_to = j

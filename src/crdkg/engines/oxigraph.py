@@ -20,7 +20,6 @@ class OxigraphEngine(Engine):
 
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.graph = graph
-        self._default = graph.query_graphs()
 
     def describe(self) -> str:
         return "embedded graph (pyoxigraph)"
@@ -28,11 +27,13 @@ class OxigraphEngine(Engine):
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         # pyoxigraph's own substitution (SEP-0007) refuses variables that are not projected
         # and ASK and CONSTRUCT queries, so values are substituted as terms, as on an endpoint.
-        text = sparqltext.substitute(text, dict(bindings or {}), keep_dataset=False)
+        # the FROM clauses choose the parts (a part not read is not parsed); the user's files always
+        dataset: list[str] = []
+        text = sparqltext.substitute(text, dict(bindings or {}), keep_dataset=False, dataset=dataset)
         if not self.allow_service:
             sparqltext.refuse_service(text, where="the query")
         try:
-            result = self.graph.store.query(text, default_graph=self._default)
+            result = self.graph.store.query(text, default_graph=self.graph.query_graphs(dataset))
             return convert(text, result, max_rows=self.max_rows)  # solutions are computed while they are read
         except SyntaxError as err:
             sparqltext.refuse_update(text)

@@ -9,7 +9,6 @@ import pyoxigraph as ox
 from .. import sparqltext
 from ..errors import QueryError
 from ..graph import KnowledgeGraph, from_rdflib_term, to_rdflib_term
-from ..namespaces import QUERY_PARTS
 from .base import Engine, QueryResult, Term
 
 
@@ -18,8 +17,6 @@ class RdflibEngine(Engine):
 
     def __init__(self, graph: KnowledgeGraph) -> None:
         self.graph = graph
-        parts = [p for p in graph.parts if p in QUERY_PARTS or p == "input"]
-        self._rdf = graph.rdflib_graph(parts)
 
     def describe(self) -> str:
         return "embedded graph (rdflib)"
@@ -28,12 +25,14 @@ class RdflibEngine(Engine):
         from pyparsing import ParseException
 
         form = sparqltext.query_form(text)
-        text = sparqltext.without_dataset(text)  # rdflib would fetch a FROM graph from the web
+        dataset: list[str] = []
+        text = sparqltext.without_dataset(text, dataset=dataset)  # rdflib would fetch a FROM graph from the web
+        rdf = self.graph.rdflib_graph(self.graph.query_parts(dataset))
         if not self.allow_service:
             sparqltext.refuse_service(text, where="the query")
         init = {k: to_rdflib_term(v) for k, v in (bindings or {}).items()}
         try:
-            result = self._rdf.query(text, initBindings=init)
+            result = rdf.query(text, initBindings=init)
             if form == "ask":
                 return QueryResult(form="ask", boolean=bool(result.askAnswer))
             if form == "select":

@@ -71,7 +71,7 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
     # as context, and only results in the user's files are reported
     context = bool(paths) and with_ontology and not with_data
     if with_data or not paths or context:
-        parts.append("data")
+        parts += ["data", "statistics"]
     chosen: dict[str, list[Path]] = {"input": data_only, "both": both, "user-shapes": shapes_alone}
     parts += [p for p, f in chosen.items() if f]
     shape_parts = [p for p in parts if p in ("shapes", "user-shapes", "both")]
@@ -99,9 +99,10 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
 
         results = Locator(graph.files).locate_all(results)
     if context:  # a result located in a shipped file is about the shipped graph, not the user's
-        shipped = {str(p) for p in graph.files.get("data", [])}
+        shipped = {str(p) for part in ("data", "statistics") for p in graph.files.get(part, [])}
         results = [r for r in results if r.file not in shipped]
-    validated = [str(p) for part in data_parts if not (context and part == "data") for p in graph.files[part]]
+    validated = [str(p) for part in data_parts if not (context and part in ("data", "statistics"))
+                 for p in graph.files[part]]
     return ValidationReport(results=sorted(results, key=Result.sort_key), files=validated, inference=inference,
                             routes=routes, fallback=fallback)
 
