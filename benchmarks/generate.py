@@ -72,3 +72,35 @@ def generate(target: int, path: Path, broken_every: int = 0) -> int:
 if __name__ == "__main__":
     n = generate(int(sys.argv[1]), Path(sys.argv[2]))
     print(f"{n} triples written to {sys.argv[2]}")
+
+
+def statistics_cube(path: Path, divisions: int = 2800, years: range = range(2000, 2025)) -> int:
+    """A synthetic statistics cube: ``divisions`` divisions (the 31 provinces of the shipped
+    data, then synthetic county-level divisions placed directly within a macro-region, as
+    the stored queries sum them) with a GDP and a population observation for every year, in
+    the shipped data sets; the number of observations written. Values are made up, smooth and
+    positive: a benchmark's load, not data."""
+    regions = ["east", "central", "west", "northeast"]
+    lines = ["@prefix crd: <https://w3id.org/crdkg/ontology#> .", "@prefix geo: <http://www.opengis.net/ont/geosparql#> .",
+             "@prefix qb: <http://purl.org/linked-data/cube#> .", "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
+             "@prefix id: <https://w3id.org/crdkg/id/> .", "@prefix b: <https://example.org/bench/> .", ""]
+    codes = [f"{p}0000" for p in PROVINCES]
+    for i in range(divisions - len(codes)):
+        code = f"9{i:05d}"
+        codes.append(code)
+        lines.append(f'b:d{code} a crd:CountyLevelDivision ; crd:divisionCode "{code}" ; '
+                     f"geo:sfWithin id:region\\/{regions[i % 4]} .")
+    written = 0
+    for n, code in enumerate(codes):
+        division = f"id:division\\/{code}" if n < len(PROVINCES) else f"b:d{code}"
+        for year in years:
+            gdp = round(100 + (n % 97) * 3.1 + (year - years[0]) * (5 + n % 13), 1)
+            pop = round(50 + (n % 89) * 1.7 + (year - years[0]) * 0.3, 1)
+            for kind, data_set, measure, value in (("g", "gross-regional-product", "grossRegionalProduct", gdp),
+                                                   ("p", "population", "residentPopulation", pop)):
+                lines.append(f"b:o{kind}{code}y{year} a qb:Observation ; qb:dataSet id:cube\\/{data_set} ; "
+                             "crd:verificationStatus id:status\\/figure-verified ; "
+                             f'crd:refDivision {division} ; crd:refYear "{year}"^^xsd:gYear ; crd:{measure} {value} .')
+                written += 1
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return written

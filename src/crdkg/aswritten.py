@@ -35,6 +35,7 @@ _KEPT = {
     XSD + "integer": re.compile(r"-?(0|[1-9][0-9]{0,17})"),
     XSD + "boolean": re.compile(r"true|false"),
     XSD + "gYear": re.compile(r"[1-9][0-9]{3}"),
+    XSD + "decimal": re.compile(r"(?!-0$)-?(0|[1-9][0-9]{0,17})(\.[0-9]{0,16}[1-9])?"),
     XSD + "date": re.compile(r"[1-9][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"),
 }
 

@@ -20,6 +20,8 @@ import pyoxigraph as ox
 
 from . import resources, sparqltext
 from .errors import QueryError
+from .computed import Computed
+from .computed import parse as parse_computed
 from .params import Parameter, parse_parameter
 from .records import Record
 
@@ -42,8 +44,8 @@ class StoredQuery(Record):
     the whole ``#+`` header as parsed, with any keys of other tools (grlc's, a check's severity)."""
 
     __slots__ = ("name", "path", "summary", "description", "tags", "params", "text", "form", "header", "variables",
-                 "tagged")
-    _defaults = ("select", None, None, None)
+                 "tagged", "computed")
+    _defaults = ("select", None, None, None, ())
     name: str
     path: PathText
     summary: str
@@ -55,6 +57,8 @@ class StoredQuery(Record):
     header: dict[str, object] | None
     variables: dict[str, str] | None
     tagged: dict[str, tuple[tuple[str, str], ...]] | None
+    #: columns that crdkg adds to the result (:mod:`crdkg.computed`)
+    computed: tuple[Computed, ...]
 
     def variable(self, param: str) -> str:
         """The name of the body's variable that the parameter ``param`` binds."""
@@ -208,6 +212,7 @@ def parse_query_file(path: PathText) -> StoredQuery:
         header=meta,
         variables=variables,
         tagged=tagged,
+        computed=parse_computed(meta.get("computed"), where=str(path)),
     )
 
 

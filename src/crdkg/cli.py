@@ -46,7 +46,7 @@ ENGINE_OPTIONS = Group(
     Arg("--no-cache", action="store_true", help="parse --data files into memory (the default)"),
     Arg("--default-graph", metavar="IRI", action="append",
         help="with --endpoint: a graph to query as the default graph (repeatable; "
-             "default: crdkg's ontology and data graphs)"),
+             "default: crdkg's ontology, data and statistics graphs)"),
     Arg("--store-default-graph", action="store_true", help="with --endpoint: query the store's own default graph"),
     Arg("--timeout", type=float, metavar="SECONDS",
         help="with --endpoint: seconds to wait for an answer (default: 30)"),

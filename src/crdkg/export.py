@@ -21,7 +21,7 @@ from .choices import EXPORT_FORMATS
 from .errors import CrdkgError
 from .graph import KnowledgeGraph, load_graph
 from .jsonld import jsonld_context, jsonld_document
-from .namespaces import BASE, DATASET_IRI, DCAT, DCT, GRAPHS, OWL, PREFIXES, RDF, VOID, XSD, split_iri
+from .namespaces import BASE, DATASET_IRI, DCAT, DCT, GRAPHS, OWL, PREFIXES, RDF, STORE_PARTS, VOID, XSD, split_iri
 from .terms import serialized, used_prefixes
 
 TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["EXPORT_FORMATS", "PARTS", "canonical_quads", "dataset_quads", "export_graph", "jsonld_document"]
 
-PARTS = ("ontology", "shapes", "data", "description")
+PARTS = (*STORE_PARTS, "description")
 
 
 # --- deterministic blank nodes --------------------------------------------------------
@@ -84,7 +84,7 @@ def _local_key(iri: str) -> str:
     return hashlib.sha256(iri.encode()).hexdigest()[:12]
 
 
-def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = ("ontology", "shapes", "data")) -> list[ox.Quad]:
+def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = STORE_PARTS) -> list[ox.Quad]:
     """A VoID and DCAT description of the dataset, computed from the graph itself: title,
     licence and version from the ontology header, triples per named graph, class and
     property partitions and example resources of the data."""
@@ -105,7 +105,7 @@ def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = ("ontology", "sh
         return [{n: sol[n] for n in names} for sol in res]
 
     onto = graph.graph_names(["ontology"])
-    data = graph.graph_names(["data"])
+    data = graph.graph_names(["data", "statistics"])
     header = select(f"""SELECT ?title ?desc ?license ?version ?modified WHERE {{
         ?o a <{OWL}Ontology> ; <{OWL}versionInfo> ?version .
         OPTIONAL {{ ?o <{DCT}title> ?title FILTER(LANG(?title) = "en") }}
@@ -178,8 +178,8 @@ def export_graph(out: Path | str, *, formats: Sequence[str] | None = None,
     for f in formats:
         if f not in EXPORT_FORMATS:
             raise CrdkgError(f"unknown export format {f!r} (formats: {', '.join(EXPORT_FORMATS)})")
-    graph = graph or load_graph(parts=("ontology", "shapes", "data"))
-    quads = canonical_quads([*graph.quads(["ontology", "shapes", "data"]), *dataset_quads(graph)])
+    graph = graph or load_graph(parts=STORE_PARTS)
+    quads = canonical_quads([*graph.quads(STORE_PARTS), *dataset_quads(graph)])
     by_part = {part: [q for q in quads if q.graph_name == ox.NamedNode(GRAPHS[part])] for part in PARTS}
     out = Path(out)
     try:

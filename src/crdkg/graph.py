@@ -107,6 +107,16 @@ class KnowledgeGraph:
         """The graphs of :meth:`query_parts`, parsed by now."""
         return self.graph_names(self.query_parts(named))
 
+    def query(self, text: str, named: Sequence[str] = ()) -> object:
+        """Run ``text`` over :meth:`query_parts` (``named``: the IRIs of its FROM clauses).
+        When those are every part of the store, Oxigraph reads the union of its named graphs,
+        twice as fast as the same graphs listed."""
+        parts = self.query_parts(named)
+        graphs = self.graph_names(parts)
+        if set(parts) == set(self.parts) and not self.in_default:
+            return self.store.query(text, use_default_graph_as_union=True)
+        return self.store.query(text, default_graph=graphs)
+
     def quads(self, parts: Iterable[str] | None = None) -> Iterator[ox.Quad]:
         """The quads of ``parts``, literals as written."""
         for g in self.graph_names(parts):

@@ -36,12 +36,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from .errors import CrdkgError, LoadError
-from .namespaces import DCT, GRAPHS, LOCK_GRAPH, STAGING_GRAPHS, XSD
+from .namespaces import DCT, GRAPHS, LOCK_GRAPH, STAGING_GRAPHS, STORE_PARTS, XSD
 from .storeclient import StoreClient
 
 __all__ = ["LoadSummary", "load_into_store"]
 
-PARTS = ("ontology", "shapes", "data", "description")
+PARTS = (*STORE_PARTS, "description")
 _DCT = DCT
 
 
@@ -101,7 +101,7 @@ class Version:
     def from_graph(cls, graph) -> Version:
         from .export import canonical_quads, dataset_quads
 
-        quads = canonical_quads([*graph.quads(["ontology", "shapes", "data"]), *dataset_quads(graph)])
+        quads = canonical_quads([*graph.quads(STORE_PARTS), *dataset_quads(graph)])
         triples = {p: [ox.Triple(q.subject, q.predicate, q.object) for q in quads
                        if q.graph_name == ox.NamedNode(GRAPHS[p])] for p in PARTS}
         return cls(triples, {p: digest(ts) for p, ts in triples.items()})
@@ -318,7 +318,7 @@ def load_into_store(*, gsp: str | None = None, update: str | None = None, query:
         raise CrdkgError("with only an Update URL, give the query URL too (--query-endpoint) to verify the load")
     store = StoreClient(gsp=gsp, update=update, query=query, timeout=timeout)
     started = time.monotonic()
-    graph = load_graph(parts=("ontology", "shapes", "data"))
+    graph = load_graph(parts=STORE_PARTS)
     version = Version.from_graph(graph)
     token = uuid.uuid4().hex[:12]
     bar = Progress(sum(version.count(p) for p in PARTS) * (2 if not update else 1), progress)

@@ -32,6 +32,9 @@ LOCK_GRAPH = BASE + "graph/lock"
 #: The parts that queries read: a query's default graph is the union of those its ``FROM``
 #: clauses name, or of all of them when it names none (see KnowledgeGraph.query_graphs).
 QUERY_PARTS = ("ontology", "data", "statistics")
+#: The parts that ``crdkg load`` writes to a store and ``crdkg export`` to files, each in its
+#: named graph, besides the description that both compute.
+STORE_PARTS = ("ontology", "shapes", "data", "statistics")
 #: Parts of the shipped graph that a command parses only when a query reads them (the
 #: statistics cube is six times the size of the rest: docs/cold-path.md).
 DEFERRED_PARTS = ("statistics",)

@@ -107,4 +107,9 @@ def bind_parameters(query: StoredQuery, raw: Mapping[str, str],
 
 def run_stored(query: StoredQuery, engine: Engine, params: Mapping[str, str] | None = None) -> QueryResult:
     bindings = bind_parameters(query, params or {}, engine)
-    return engine.query(query.text, bindings=query.bindings(bindings))
+    result = engine.query(query.text, bindings=query.bindings(bindings))
+    if query.computed:
+        from .computed import apply
+
+        result = apply(result, query.computed, query=query.name)
+    return result

@@ -33,7 +33,7 @@ class OxigraphEngine(Engine):
         if not self.allow_service:
             sparqltext.refuse_service(text, where="the query")
         try:
-            result = self.graph.store.query(text, default_graph=self.graph.query_graphs(dataset))
+            result = self.graph.query(text, dataset)
             return convert(text, result, max_rows=self.max_rows)  # solutions are computed while they are read
         except SyntaxError as err:
             sparqltext.refuse_update(text)

@@ -132,7 +132,7 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
 
         return endpoint
 
-    from . import pages
+    from . import pages, statistics
 
     async def internal_error(request: Request, exc: Exception) -> Response:
         return error_response(500, f"internal error ({type(exc).__name__}); please report it")
@@ -148,6 +148,7 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
         Mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
         Route("/map", page_route(lambda page, request, params: pages.tile_map(
             page, params.pop("query", None), params))),
+        Route("/statistics", page_route(lambda page, request, params: statistics.page(page, params))),
         Route("/sparql", guarded(sparql.handler(server, body_of, respond)), methods=["GET", "POST"]),
         Route("/api", page_route(lambda page, request, params: pages.api_docs(page))),
         Route("/api/queries", guarded(queries.listing), methods=["GET"]),

@@ -1,7 +1,7 @@
 """``crdkg site --out DIR``: the pages of ``crdkg serve`` written as files that any static
 host serves: the home page, the stored queries (each with its result for its example
-values), a page per resource of crdkg's own, the map, in English and in Chinese (``zh/``),
-and the OpenAPI document. Written into a new folder that then replaces ``DIR`` whole."""
+values), a page per resource of crdkg's own, the map, the statistics page (with Chart.js
+copied in), in English and in Chinese (``zh/``), and the OpenAPI document. Written into a new folder that then replaces ``DIR`` whole."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from pathlib import Path
 from ..api import catalogue
 from ..engines.base import Engine
 from ..namespaces import CRDID, split_iri
-from . import pages
+from . import pages, statistics
 
 
 def resources(engine: Engine) -> list[str]:
@@ -61,19 +61,21 @@ def export_site(engine: Engine, out: str | os.PathLike[str], *, endpoint: str | 
                 path = f"/queries/{q.name}"
                 write(pages.static_file(path, {}, lang), pages.query(page(path), q.name, {}))
             write(pages.static_file("/map", {}, lang), pages.tile_map(page("/map"), None, {}))
+            write(pages.static_file("/statistics", {}, lang), statistics.page(page("/statistics"), {}))
             if endpoint:  # the query editor, on the configured endpoint (it must allow CORS)
                 write(pages.static_file("/editor", {}, lang), pages.editor(page("/editor")))
             for iri in sorted(known):
                 params = {"iri": iri}
                 write(pages.static_file("/resource", params, lang), pages.resource(page("/resource", params), iri))
         write("openapi.json", json.dumps(openapi_document(endpoint or "/"), ensure_ascii=False, indent=2) + "\n")
+        assets = [("chartjs", name) for name in ("chart.umd.min.js", "LICENSE.md", "README.md")]
         if endpoint:
-            assets = Path(__file__).parent / "static" / "yasgui"
-            for name in ("yasgui.min.js", "yasgui.min.css", "README.md"):
-                copy = building / "static" / "yasgui" / name
-                copy.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(assets / name, copy)
-                written.append(Path("static/yasgui") / name)
+            assets += [("yasgui", name) for name in ("yasgui.min.js", "yasgui.min.css", "README.md")]
+        for folder, name in assets:
+            copy = building / "static" / folder / name
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(Path(__file__).parent / "static" / folder / name, copy)
+            written.append(Path("static") / folder / name)
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         if target.exists():
             target.rename(old)

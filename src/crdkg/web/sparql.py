@@ -33,8 +33,8 @@ def service_description(url: str) -> str:
     sd:resultFormat {formats} ;
     sd:defaultDataset [
         a sd:Dataset ;
-        dcterms:description '''The default graph is the union of crdkg's ontology and data graphs
-            (and of the files given with --data).'''@en ;
+        dcterms:description '''The default graph is the union of crdkg's ontology, data and statistics
+            graphs (and of the files given with --data); a query's FROM clauses choose among them.'''@en ;
         sd:defaultGraph [ a sd:Graph ] ;
         dcterms:source {graphs}
     ] .
