@@ -81,7 +81,8 @@ def statistics_cube(path: Path, divisions: int = 2800, years: range = range(2000
     the shipped data sets; the number of observations written. Values are made up, smooth and
     positive: a benchmark's load, not data."""
     regions = ["east", "central", "west", "northeast"]
-    lines = ["@prefix crd: <https://w3id.org/crdkg/ontology#> .", "@prefix geo: <http://www.opengis.net/ont/geosparql#> .",
+    lines = ["@prefix crd: <https://w3id.org/crdkg/ontology#> .",
+             "@prefix geo: <http://www.opengis.net/ont/geosparql#> .",
              "@prefix qb: <http://purl.org/linked-data/cube#> .", "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .",
              "@prefix id: <https://w3id.org/crdkg/id/> .", "@prefix b: <https://example.org/bench/> .", ""]
     codes = [f"{p}0000" for p in PROVINCES]

@@ -6,7 +6,8 @@ from crdkg.catalogue import StoredQuery, load_catalogue
 SAMPLE_PARAMS = {q.name: q.example_params() for q in load_catalogue() if q.example_params()}
 
 #: a value other than the default for each optional parameter, by hand
-OTHER_VALUES = {"lang": "zh", "class": "ProvincialDivision", "strategy": "strategy:western-development"}
+OTHER_VALUES = {"lang": "zh", "class": "ProvincialDivision", "strategy": "strategy:western-development",
+                "series": "cube:gross-regional-product-5th-census"}
 
 
 def every_parameter(query: StoredQuery) -> dict[str, str]:
@@ -17,3 +18,16 @@ def every_parameter(query: StoredQuery) -> dict[str, str]:
         if p.name not in values:
             values[p.name] = OTHER_VALUES[p.name]
     return values
+
+
+def without_computed(result, query: StoredQuery):
+    """``result`` without the columns that crdkg computes (crdkg.computed): what the query's
+    text gives when a store runs it as it is."""
+    from crdkg.engines.base import QueryResult
+
+    drop = {c.name for c in query.computed}
+    if not drop or result.form != "select":
+        return result
+    keep = [i for i, v in enumerate(result.variables) if v not in drop]
+    return QueryResult(form="select", variables=tuple(result.variables[i] for i in keep),
+                       rows=tuple(tuple(row[i] for i in keep) for row in result.rows))

@@ -147,6 +147,9 @@ def test_the_static_site_has_no_broken_link_and_reads_like_the_served_pages(tmp_
     assert "强化举措推进西部大开发形成新格局" in texts(browser, ".passage blockquote")
     browser.find_element(By.ID, "lang-switch").click()
     assert browser.find_element(By.TAG_NAME, "h1").text == "强化举措推进西部大开发形成新格局"
+    # the statistics page draws its chart from the file, with the Chart.js copied into the site
+    browser.get((out / "zh" / "statistics.html").as_uri())
+    assert len(_chart(browser)["lines"]) == 4
 
 
 def test_the_query_editor_runs_a_stored_query_offline(browser, site):
@@ -211,3 +214,57 @@ def test_the_static_editor_queries_the_configured_endpoint(tmp_path, browser, si
     while not browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr") and time.monotonic() < deadline:
         time.sleep(0.2)
     assert len(browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")) == 3  # Liaoning, Jilin, Heilongjiang
+
+
+def _chart(browser) -> dict:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(browser, 20).until(lambda d: d.execute_script("return !!window.crdkgChart"))
+    return browser.execute_script("""
+        const c = window.crdkgChart;
+        return {labels: c.data.labels, lines: c.data.datasets.map(d => [d.label, d.data]),
+                points: c.getDatasetMeta(0).data.length, launches: window.crdkgLaunches.map(l => l.year)};""")
+
+
+def test_the_statistics_chart_draws_gdp_per_person_by_macro_region(browser, site):
+    browser.get(site + "/statistics")
+    chart = _chart(browser)
+    assert chart["labels"] == [str(y) for y in range(2000, 2024)]
+    lines = dict(chart["lines"])
+    assert sorted(lines) == ["Central region", "Eastern region", "Northeastern region", "Western region"]
+    # by hand from the reference CSV (tests/test_statistics.py works them out): the west in
+    # 2000, 4,862 yuan; the east in 2023, 115,132 yuan
+    assert lines["Western region"][0] == 4862 and lines["Eastern region"][-1] == 115132
+    assert chart["points"] == 24
+    assert chart["launches"] == ["2000", "2003", "2004"]  # the launch years the graph records
+    caption = browser.find_element("tag name", "figcaption").text
+    assert "computed by crdkg" in caption and "Leading role of the eastern region: has no launch year" in caption
+    series = browser.find_element("css selector", ".series").text
+    assert "Gross regional product of the 31 mainland divisions, 2000-2023 (4th economic census basis)" in series
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
+
+
+def test_the_statistics_map_colours_the_divisions_by_gdp_per_person(browser, site):
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/statistics?series=5th-census&year=2024")
+    tiles = {t.get_attribute("data-code"): t for t in browser.find_elements(By.CSS_SELECTOR, "#gdp-map .tile")}
+    assert len(tiles) == 34
+    classes = {code: t.get_attribute("data-class") for code, t in tiles.items()}
+    assert classes["110000"] == "4" and classes["310000"] == "4"  # Beijing and Shanghai: the top fifth
+    assert classes["620000"] == "0"  # Gansu: the lowest GDP per person of 2024 on the 5th-census basis
+    assert classes["810000"] == classes["820000"] == classes["710000"] == "none"
+    assert sum(1 for c in classes.values() if c != "none") == 31
+    assert "2024" in browser.find_element(By.CSS_SELECTOR, "#gdp-map").find_element(By.XPATH, "preceding::h2[1]").text
+    legend = browser.find_element(By.ID, "gdp-legend").text
+    assert "not in the series" in legend and legend.count("–") == 5
+    assert "5th economic census basis" in browser.find_element(By.CSS_SELECTOR, ".series").text
+    assert _chart(browser)["labels"][0] == "2006"
+
+
+def test_the_statistics_page_in_chinese(browser, site):
+    browser.get(site + "/statistics?lang=zh")
+    lines = dict(_chart(browser)["lines"])
+    assert sorted(lines) == sorted(["东部地区", "中部地区", "西部地区", "东北地区"])
+    assert "板块数据由 crdkg 计算" in browser.find_element("tag name", "figcaption").text

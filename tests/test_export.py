@@ -36,10 +36,14 @@ def test_same_input_same_bytes(exported, tmp_path):
 def test_files_and_named_graphs(exported, kg):
     names = {p.name for p in exported.iterdir()}
     assert {"crdkg.nq", "crdkg.trig", "crdkg.jsonld", "context.jsonld", "data.nt", "ontology.ttl",
-            "shapes.nt", "description.ttl"} <= names
+            "shapes.nt", "statistics.nt", "statistics.ttl", "description.ttl"} <= names
     quads = list(ox.parse(path=str(exported / "crdkg.nq")))
     graphs = {q.graph_name.value for q in quads}
-    assert graphs == {GRAPHS[p] for p in ("ontology", "shapes", "data", "description")}
+    assert graphs == {GRAPHS[p] for p in ("ontology", "shapes", "data", "statistics", "description")}
+    statistics = list(ox.parse(path=str(exported / "statistics.nt")))
+    assert len(statistics) == kg.count(["statistics"])
+    # 744 + 589 + 775 observations (the rows of the two reference CSV files)
+    assert sum(1 for t in statistics if t.object.value == "http://purl.org/linked-data/cube#Observation") == 2108
     assert sum(1 for q in quads if q.graph_name.value == GRAPHS["data"]) == kg.count(["data"])
     data_nt = list(ox.parse(path=str(exported / "data.nt")))
     assert len(data_nt) == kg.count(["data"])
@@ -78,8 +82,8 @@ def test_void_and_dcat_description(exported, kg):
     assert props["http://purl.org/dc/terms/license"][0].value == "https://creativecommons.org/licenses/by/4.0/"
     assert props["http://www.w3.org/2002/07/owl#versionInfo"][0].value == "0.1.0"
     total = int(props[VOID + "triples"][0].value)
-    assert total == kg.count(["ontology", "data"]) + sum(1 for q in ox.parse(path=str(exported / "shapes.nt")))
-    assert len(props[VOID + "subset"]) == 3
+    assert total == kg.count(["ontology", "data", "statistics"]) + sum(1 for q in ox.parse(path=str(exported / "shapes.nt")))
+    assert len(props[VOID + "subset"]) == 4
     assert len(props[VOID + "classPartition"]) > 20 and len(props[VOID + "propertyPartition"]) > 20
     assert props[VOID + "exampleResource"]
     # the class partition of provinces counts the 23 provinces
@@ -87,6 +91,10 @@ def test_void_and_dcat_description(exported, kg):
                     and q.object.value == "https://w3id.org/crdkg/ontology#Province")
     entities = next(q.object for q in quads if q.subject == province and q.predicate.value == VOID + "entities")
     assert entities.value == "23"
+    observation = next(q.subject for q in quads if q.predicate.value == VOID + "class"
+                       and q.object.value == "http://purl.org/linked-data/cube#Observation")
+    entities = next(q.object for q in quads if q.subject == observation and q.predicate.value == VOID + "entities")
+    assert entities.value == "2108"
 
 
 def test_blank_node_labels_do_not_depend_on_parse_order():

@@ -328,3 +328,27 @@ def test_other_origins_may_query_it(served):
                                  headers={"Origin": "null", "Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(req, timeout=30) as resp:
         assert resp.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_computed_columns_come_through_the_api(served):
+    """disparity-by-year through /api/queries has crdkg's computed square roots, as on the
+    command line: the square of each is the column it is computed from."""
+    import json
+
+    status, _, body = served.get("/api/queries/disparity-by-year", "application/sparql-results+json")
+    assert status == 200
+    data = json.loads(body)
+    assert data["head"]["vars"][6:10] == ["cv_divisions_squared", "cv_divisions", "cv_macro_regions_squared",
+                                          "cv_macro_regions"]
+    for b in data["results"]["bindings"]:
+        assert float(b["cv_divisions"]["value"]) ** 2 == pytest.approx(float(b["cv_divisions_squared"]["value"]))
+
+
+@pytest.mark.parametrize("params,message", [
+    ({"series": "6th-census"}, "parameter 'series': '6th-census' is not one of 4th-census, 5th-census"),
+    ({"year": "1999"}, "parameter 'year': '1999' is not a year of this series (2000-2023)")])
+def test_the_statistics_page_refuses_what_it_does_not_have(served, params, message):
+    import html
+
+    status, _, body = served.get("/statistics", **params)
+    assert status == 400 and message in html.unescape(body.decode())

@@ -12,7 +12,6 @@ import importlib.util
 import math
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, getcontext
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest

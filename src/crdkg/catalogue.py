@@ -19,9 +19,9 @@ import os
 import pyoxigraph as ox
 
 from . import resources, sparqltext
-from .errors import QueryError
 from .computed import Computed
 from .computed import parse as parse_computed
+from .errors import QueryError
 from .params import Parameter, parse_parameter
 from .records import Record
 

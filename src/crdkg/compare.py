@@ -5,14 +5,34 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .engines.base import QueryResult
+from .namespaces import XSD
+
+_DECIMALS = {XSD + t for t in ("decimal", "integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")}
+_FLOATS = {XSD + "double", XSD + "float"}
+#: significant digits to which floating-point results are compared: engines sum in different
+#: orders, so the last bits of a sum of doubles differ
+FLOAT_DIGITS = 12
 
 
 def comparable(result: QueryResult, *, ordered: bool) -> object:
     """A form of ``result`` that two engines' answers can be compared in: blank nodes are
-    not compared by label, and rows are sorted unless the query orders them."""
+    not compared by label, numbers by value (``"19124"`` and ``"19124.0"`` as decimals are
+    one number; doubles to :data:`FLOAT_DIGITS` significant digits), and rows are sorted
+    unless the query orders them."""
 
     def term(t):
-        return "_:" if isinstance(t, ox.BlankNode) else (None if t is None else str(t))
+        if isinstance(t, ox.BlankNode):
+            return "_:"
+        if isinstance(t, ox.Literal) and t.datatype.value in _DECIMALS | _FLOATS:
+            from decimal import Decimal, InvalidOperation
+
+            try:
+                if t.datatype.value in _FLOATS:
+                    return f"{float(t.value):.{FLOAT_DIGITS}g}^^double"
+                return f"{Decimal(t.value).normalize()}^^decimal"
+            except (ValueError, InvalidOperation):
+                return str(t)
+        return None if t is None else str(t)
 
     if result.form == "ask":
         return result.boolean

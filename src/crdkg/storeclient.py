@@ -16,7 +16,10 @@ from .errors import EndpointError, LoadError
 from .httpclient import check_timeout, check_url, describe_failure, fetch
 from .terms import serialized
 
-CHUNK = 20_000  # triples per Graph Store request
+CHUNK = 20_000  # triples per Graph Store request, at most
+#: bytes of N-Triples per Graph Store request, at most: Virtuoso 7 resets the connection of a
+#: request with a body of about 1.5 MB (found by tests/test_store.py)
+CHUNK_BYTES = 512 * 1024
 #: triples per SPARQL Update request: Virtuoso 7 compiles an update into SQL and refuses one
 #: of more than 10,000 lines (about 2,500 triples of INSERT DATA, fewer in a template)
 UPDATE_CHUNK = 1_000
@@ -127,7 +130,7 @@ class StoreClient:
         linked by a blank node (each request's blank nodes are new ones in the store)."""
         ground, linked = blank_groups(triples)
         if self.gsp_url:
-            for i, chunk in enumerate(pack([[t] for t in ground] + linked, CHUNK)):
+            for i, chunk in enumerate(pack([[t] for t in ground] + linked, CHUNK, max_bytes=CHUNK_BYTES)):
                 self.request("PUT" if i == 0 else "POST", self._graph_url(target),
                              data=serialized(chunk, ox.RdfFormat.N_TRIPLES),
                              content_type="application/n-triples",
@@ -171,12 +174,17 @@ def blank_groups(triples: Sequence[ox.Triple]) -> tuple[list[ox.Triple], list[li
     return ground, list(groups.values())
 
 
-def pack(groups: Sequence[list[ox.Triple]], size: int) -> list[list[ox.Triple]]:
-    """The groups in chunks of at most ``size`` triples, a group never split (one larger than
-    ``size`` is a chunk of its own); at least one chunk, so that an empty graph is written."""
+def pack(groups: Sequence[list[ox.Triple]], size: int, *, max_bytes: int | None = None) -> list[list[ox.Triple]]:
+    """The groups in chunks of at most ``size`` triples (and, with ``max_bytes``, about that
+    many bytes of N-Triples), a group never split (one larger is a chunk of its own); at
+    least one chunk, so that an empty graph is written."""
     out: list[list[ox.Triple]] = [[]]
+    used = 0
     for group in groups:
-        if out[-1] and len(out[-1]) + len(group) > size:
+        weight = sum(len(str(t)) + 3 for t in group) if max_bytes else 0
+        if out[-1] and (len(out[-1]) + len(group) > size or (max_bytes and used + weight > max_bytes)):
             out.append([])
+            used = 0
         out[-1].extend(group)
+        used += weight
     return out

@@ -38,6 +38,9 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
     validator does: no shipped ontology, shapes or quality checks. A file given both as
     data and as shapes is read once and is both (as in the W3C SHACL test suite).
 
+    The shipped statistics come along as context only when ``files`` name one of their resources
+    (an observation, a data set, a series, a unit, a source of figures, a component property).
+
     Every file is parsed once, literals kept as written; a file that does not parse raises
     :class:`~crdkg.errors.InputError` with its file and line. Validation reaches no network:
     a shape with a ``SERVICE`` clause is refused.
@@ -76,9 +79,13 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
     parts += [p for p, f in chosen.items() if f]
     shape_parts = [p for p in parts if p in ("shapes", "user-shapes", "both")]
     data_parts = [p for p in parts if p not in ("shapes", "user-shapes")]
-    # the data in the store's default graph (faster), unless a file is both data and shapes
+    # the data in the store's default graph (faster), unless a file is both data and shapes; as
+    # context, the statistics stay in a graph of their own until the files are seen to need them
+    in_default = [] if both else [p for p in data_parts if not (context and p == "statistics")]
     graph = load_graph(parts=parts, files={k: v for k, v in chosen.items() if v}, cache=False, as_written=True,
-                       in_default=() if both else data_parts)
+                       in_default=in_default)
+    if context and not _mentions(graph, [p for p in chosen if chosen[p] and p != "user-shapes"], "statistics"):
+        data_parts.remove("statistics")  # six times the rest of the context, and nothing of theirs is named
     if shape_paths and not _uses_shacl(graph, [p for p in shape_parts if p != "shapes"]):
         raise InputError("not a shapes file: it uses no term of the SHACL vocabulary",
                          path=", ".join(str(p) for p in shape_paths))
@@ -105,6 +112,20 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
                  for p in graph.files[part]]
     return ValidationReport(results=sorted(results, key=Result.sort_key), files=validated, inference=inference,
                             routes=routes, fallback=fallback)
+
+
+def _mentions(graph, parts: list[str], other: str) -> bool:
+    """True when the files of ``parts`` name, as subject or object, a resource that the part
+    ``other`` describes (terms of the ontology aside: ``other`` may say more about them, but the
+    ontology declares them), so that ``other`` is needed as context."""
+    from ..graph import _graph_node
+    from ..namespaces import CRD
+
+    g = _graph_node(other).value
+    return bool(graph.store.query(
+        f"ASK {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} FILTER(isIRI(?x) && !STRSTARTS(STR(?x), \"{CRD}\")) "
+        f"FILTER EXISTS {{ GRAPH <{g}> {{ ?x ?a ?b }} }} }}",
+        default_graph=graph.graph_names(parts)))
 
 
 def _uses_shacl(graph, parts: list[str]) -> bool:

@@ -15,10 +15,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
-if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterator
-
 import pyoxigraph as ox
 
 from .. import resources
@@ -26,6 +22,10 @@ from ..catalogue import parse_query_file
 from ..graph import KnowledgeGraph
 from ..namespaces import CHECK_NAMESPACE
 from .model import SEVERITIES, Result, term_text
+
+TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterator
 
 
 def check_files(folder: Path | None = None) -> list[Path]:

@@ -18,7 +18,8 @@ from ..terms import short
 #: the pages' own words, in both languages
 WORDS = {
     "en": {"editor": "Query editor",
-           "home": "Home", "queries": "Stored queries", "map": "Map", "statistics": "Statistics", "sparql": "SPARQL endpoint", "api": "API",
+           "home": "Home", "queries": "Stored queries", "map": "Map", "statistics": "Statistics",
+           "sparql": "SPARQL endpoint", "api": "API",
            "glance": "The strategy at a glance", "regions": "The four macro-regions", "run": "Run",
            "rows": "rows", "links_out": "Links from it", "links_in": "Links to it", "evidence": "Evidence",
            "labels": "Labels", "types": "What it is", "none": "none", "where": "where it stands",
@@ -27,7 +28,8 @@ WORDS = {
            "names are marked.", "legend": "Legend", "not_in_region": "not in a macro-region",
            "in_result": "named by the result", "not_in_result": "not named", "title": "crdkg"},
     "zh": {"editor": "查询编辑器",
-           "home": "首页", "queries": "存储查询", "map": "地图", "statistics": "统计", "sparql": "SPARQL 端点", "api": "接口",
+           "home": "首页", "queries": "存储查询", "map": "地图", "statistics": "统计", "sparql": "SPARQL 端点",
+           "api": "接口",
            "glance": "战略概览", "regions": "四大板块", "run": "运行", "rows": "行", "links_out": "由此指出的联系",
            "links_in": "指向它的联系", "evidence": "依据", "labels": "名称", "types": "类型", "none": "无",
            "where": "出处", "map_title": "省级行政区",

@@ -1,7 +1,8 @@
 """``crdkg site --out DIR``: the pages of ``crdkg serve`` written as files that any static
 host serves: the home page, the stored queries (each with its result for its example
 values), a page per resource of crdkg's own, the map, the statistics page (with Chart.js
-copied in), in English and in Chinese (``zh/``), and the OpenAPI document. Written into a new folder that then replaces ``DIR`` whole."""
+copied in), in English and in Chinese (``zh/``), and the OpenAPI document. Written into a
+new folder that then replaces ``DIR`` whole."""
 
 from __future__ import annotations
 
