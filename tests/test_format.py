@@ -193,3 +193,35 @@ def test_a_bom_is_accepted(tmp_path):
     assert run_cli("format", "--check", str(path)).code == 1  # the canonical form has no BOM
     assert run_cli("format", str(path)).code == 0
     assert not path.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_blank_nodes_come_out_in_one_order_whatever_the_order_written(tmp_path):
+    """The canonical form listed blank-node objects in the order of their labels, which the
+    parser gives in the order it reads them: the same graph written two ways came out two ways,
+    and `format --check` failed right after `format` (found on the statistics' structure)."""
+    one = "ex:a ex:c [ ex:v 1 ; ex:w ex:x ] , [ ex:v 2 ] , [ ex:v 3 ; ex:n [ ex:v 4 ] ] .\n"
+    two = "ex:a ex:c [ ex:v 3 ; ex:n [ ex:v 4 ] ] , [ ex:v 2 ] , [ ex:w ex:x ; ex:v 1 ] .\n"
+    a, b = _write(tmp_path, one, "a.ttl"), _write(tmp_path, two, "b.ttl")
+    assert run_cli("format", str(a), str(b)).code == 0
+    assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")
+    assert run_cli("format", "--check", str(a), str(b)).code == 0
+
+
+def test_a_decimal_without_a_point_is_written_in_full_not_changed(tmp_path):
+    """rdflib writes "1364"^^xsd:decimal as 1364.0, another lexical form: it is written as it is."""
+    path = _write(tmp_path, 'ex:a ex:p "1364"^^xsd:decimal , 2.5 .\n')
+    assert run_cli("format", str(path)).code == 0
+    text = path.read_text(encoding="utf-8")
+    assert '"1364"^^xsd:decimal' in text and "2.5" in text and "1364.0" not in text
+
+
+def test_a_new_file_gets_the_mode_a_plain_write_gives(tmp_path):
+    """write_atomically made new files 0600 (mkstemp's mode), as the statistics builder found."""
+    from crdkg.format import write_atomically
+
+    old = os.umask(0o022)
+    try:
+        write_atomically(tmp_path / "new.ttl", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.ttl").stat().st_mode & 0o777 == 0o644

@@ -32,7 +32,9 @@ def _expected(kg_full) -> dict[str, int]:
 def kg_full():
     from crdkg.graph import load_graph
 
-    return load_graph(parts=("ontology", "shapes", "data"))
+    from crdkg.namespaces import STORE_PARTS
+
+    return load_graph(parts=STORE_PARTS)
 
 
 def _ours(counts: dict[str, int]) -> dict[str, int]:

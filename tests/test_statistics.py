@@ -12,6 +12,7 @@ import importlib.util
 import math
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal, getcontext
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -424,3 +425,28 @@ def test_a_computed_column_needs_a_number_that_is_not_negative():
     words = QueryResult(form="select", variables=("sq",), rows=((ox.Literal("many"),),))
     with pytest.raises(QueryError, match="not a number"):
         apply(words, (Computed(name="root", function="sqrt", source="sq"),), query="q")
+
+
+# --- validation ------------------------------------------------------------------------
+
+def test_a_file_that_names_a_figure_is_validated_with_the_statistics_as_context(tmp_path):
+    """An observation of one's own for Sichuan's population in 2000 duplicates the shipped one
+    (IC-12), which only the statistics as context can show; a file that names nothing of the
+    statistics is validated without them (they are six times the rest of the context)."""
+    from crdkg.validation import validate
+
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(
+        "@prefix crd: <https://w3id.org/crdkg/ontology#> .\n@prefix qb: <http://purl.org/linked-data/cube#> .\n"
+        "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        f"<https://example.org/o> a qb:Observation ; qb:dataSet <{POPULATION}> ; "
+        f'crd:refDivision <{ID}division/510000> ; crd:refYear "2000"^^xsd:gYear ; crd:residentPopulation 8329.0 ;\n'
+        f"  crd:unitOfMeasure <{ID}unit/10-thousand-persons> ; "
+        f"crd:statisticalSeries <{ID}series/nbs-population-7th-census-revised> ;\n"
+        f"  crd:verificationStatus <{ID}status/figure-verified> ; "
+        f"<http://www.w3.org/ns/prov#wasDerivedFrom> <{ID}source/nbs-annual-by-province> , <{ID}source/figures-yinthan> .\n",
+        encoding="utf-8")
+    report = validate(files=[mine])
+    assert [(r.source.rsplit("/", 1)[-1], r.focus, r.file and Path(r.file).name, r.line) for r in report.results] == [
+        ("datacube-ic-12-no-duplicate-observations", "https://example.org/o", "mine.ttl", 4)]
+    assert "(also https://w3id.org/crdkg/id/observation/pop-510000-2000)" in report.results[0].message

@@ -22,7 +22,7 @@ from server import free_port
 
 pytestmark = pytest.mark.server
 CATALOGUE = load_catalogue()
-OURS = {GRAPHS[p] for p in ("ontology", "shapes", "data", "description")}
+OURS = {GRAPHS[p] for p in ("ontology", "shapes", "data", "statistics", "description")}
 
 
 THEIRS = "https://example.org/theirs"
@@ -66,7 +66,14 @@ def test_other_graphs_are_untouched(loaded):
 
 #: stored queries that Virtuoso 7.2 answers differently, on purpose (the query's header and the
 #: README say why); the tests check that they still differ, so a fixed Virtuoso is noticed
-VIRTUOSO_DIFFERS = {"division-coverage": "task and initiative counts too low (OPTIONAL with a path-bound predicate)"}
+VIRTUOSO_DIFFERS = {
+    "division-coverage": "task and initiative counts too low (OPTIONAL with a path-bound predicate)",
+    # since the statistics are loaded (26,683 more triples), rows go missing; not the statistics
+    # graph itself: dropping it afterwards does not bring them back
+    "initiatives": "rows missing (9 of 32): those of the first UNION branch, a path-bound predicate",
+    "targeting-region": "no rows (3 expected for Xiong County)",
+    "disparity-by-year": "doubles written with six significant digits (0.302691 for 0.30269102371378276)",
+}
 
 
 def differs_there(server, name: str, a, b, ordered: bool) -> bool:
@@ -188,7 +195,17 @@ def test_region_names_resolve_over_http(loaded):
 
 
 def test_gsp_only_and_update_only_loads(fresh_store, kg):
-    load_into_store(gsp=fresh_store.store_url)
+    if fresh_store.name == "virtuoso":
+        # Debian's Virtuoso answers a Graph Store GET with at most 10,001 triples: the statistics
+        # graph (26,683) cannot be read back whole, so a load by the Graph Store alone cannot be
+        # verified; crdkg says so and replaces nothing (with a query endpoint it reads in parts)
+        with pytest.raises(LoadError, match=r"statistics> holds 10001 triples, expected .*ResultSetMaxRows.*"
+                                            r"--query-endpoint.*Nothing was replaced"):
+            load_into_store(gsp=fresh_store.store_url)
+        assert GRAPHS["data"] not in fresh_store.graph_counts()
+        load_into_store(gsp=fresh_store.store_url, query=fresh_store.query_url)
+    else:
+        load_into_store(gsp=fresh_store.store_url)
     assert fresh_store.graph_counts()[GRAPHS["data"]] == kg.count(["data"])
     load_into_store(update=fresh_store.update_url, query=fresh_store.query_url)
     counts = fresh_store.graph_counts()
@@ -199,8 +216,9 @@ def test_gsp_only_and_update_only_loads(fresh_store, kg):
 def test_cli_load_with_verify_queries(fresh_store):
     r = run_cli("load", "--endpoint", fresh_store.store_url, "--update-endpoint", fresh_store.update_url,
                 "--query-endpoint", fresh_store.query_url, "--verify-queries")
-    if fresh_store.name == "virtuoso":  # it answers one stored query wrongly (VIRTUOSO_DIFFERS), and says so
-        assert r.code == 2 and "stored query 'division-coverage' gives different results" in r.err
+    if fresh_store.name == "virtuoso":  # it answers some stored queries differently (VIRTUOSO_DIFFERS), and says so
+        differing = ", ".join(repr(n) for n in CATALOGUE.names() if n in VIRTUOSO_DIFFERS)
+        assert r.code == 2 and f"stored queries {differing} give different results" in r.err, r.err
         assert "the load itself is complete" in r.err
         return
     assert r.code == 0, r.err

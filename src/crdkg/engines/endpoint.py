@@ -33,15 +33,21 @@ class EndpointEngine(Engine):
         from ..namespaces import GRAPHS, QUERY_PARTS
 
         self.url = check_url(url)
+        #: the graphs asked for as the default graph (default-graph-uri): those given, which
+        #: replace any FROM clauses of a query; or else a query's own FROM graphs, and crdkg's
+        #: query parts for a query that names none (as on the embedded graph)
         self.default_graphs = list(default_graphs) if default_graphs is not None else [GRAPHS[p] for p in QUERY_PARTS]
+        self.graphs_given = default_graphs is not None
         self.timeout = check_timeout(timeout)
 
     def describe(self) -> str:
         return f"endpoint {self.url}"
 
-    def post(self, text: str, accept: str) -> tuple[bytes, str]:
-        """POST the query (SPARQL 1.1 Protocol, URL-encoded); the body and its content type."""
-        form = [("query", text), *(("default-graph-uri", g) for g in self.default_graphs)]
+    def post(self, text: str, accept: str, graphs: Sequence[str] | None = None) -> tuple[bytes, str]:
+        """POST the query (SPARQL 1.1 Protocol, URL-encoded) with ``graphs`` (default: the
+        engine's default graphs) as its default graph; the body and its content type."""
+        graphs = self.default_graphs if graphs is None else graphs
+        form = [("query", text), *(("default-graph-uri", g) for g in graphs)]
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         try:
             return fetch("POST", self.url, data=urllib.parse.urlencode(form).encode("utf-8"), headers=headers,
@@ -53,9 +59,15 @@ class EndpointEngine(Engine):
         form = sparqltext.query_form(text)
         # with no default graphs of crdkg's, the store's own default graph, not the graphs a query names
         text = sparqltext.substitute(text, dict(bindings or {}), keep_dataset=bool(self.default_graphs))
+        graphs = self.default_graphs
+        if not self.graphs_given and self.default_graphs:
+            named: list[str] = []
+            sparqltext.without_dataset(text, dataset=named)
+            if named:  # the query's FROM clauses say which of crdkg's graphs it reads: those, as the
+                graphs = named  # default graph (Virtuoso 7 answers some queries wrongly from FROM alone)
         graph_form = form in ("construct", "describe")
         accept = "application/n-triples, text/turtle;q=0.9" if graph_form else "application/sparql-results+json"
-        body, ctype = self.post(text, accept)
+        body, ctype = self.post(text, accept, graphs)
         if graph_form:
             fmt = ox.RdfFormat.TURTLE if "turtle" in ctype else ox.RdfFormat.N_TRIPLES
             try:
