@@ -55,6 +55,7 @@ bench: venv-test ## run the benchmarks and print their figures (docs/benchmarks.
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/serve.py
+	$(BIN)/python benchmarks/disparity.py
 
 clean: ## remove the virtual environment, caches and build output
 	rm -rf $(VENV) dist build .pytest_cache src/*.egg-info

@@ -10,13 +10,19 @@ OTHER_VALUES = {"lang": "zh", "class": "ProvincialDivision", "strategy": "strate
                 "series": "cube:gross-regional-product-5th-census"}
 
 
+#: where a query has nothing for an other value: no regional strategy was launched within the
+#: 5th-census series (2006-2024), so growth-since-launch is asked for the main series, by name
+OTHER_VALUES_OF = {"growth-since-launch": {"series": "cube:gross-regional-product"}}
+
+
 def every_parameter(query: StoredQuery) -> dict[str, str]:
     """A value for each parameter of ``query``: its example, or one of :data:`OTHER_VALUES`
     (Sichuan, the example of find-resource, is a ProvincialDivision)."""
     values = query.example_params()
+    others = {**OTHER_VALUES, **OTHER_VALUES_OF.get(query.name, {})}
     for p in query.params:
         if p.name not in values:
-            values[p.name] = OTHER_VALUES[p.name]
+            values[p.name] = others[p.name]
     return values
 
 

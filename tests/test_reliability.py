@@ -31,7 +31,6 @@ def _expected(kg_full) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def kg_full():
     from crdkg.graph import load_graph
-
     from crdkg.namespaces import STORE_PARTS
 
     return load_graph(parts=STORE_PARTS)

@@ -94,6 +94,10 @@ def render_query_help(q: StoredQuery) -> str:
         lines.append("")
     else:
         lines += ["No parameters.", ""]
+    if q.computed:
+        lines.append("Columns computed by crdkg (SPARQL 1.1 has no function for them):")
+        lines += [f"  {c}" for c in q.computed]
+        lines.append("")
     lines += ["Example:", f"  {example_command(q)}", ""]
     return "\n".join(lines)
 

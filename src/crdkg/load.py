@@ -266,8 +266,8 @@ class Load:
         out = {}
         for part in PARTS:
             if self.store.query_url:  # by this version's subjects, and a count (no answer too long)
-                subjects = sorted({t.subject for t in self.version.triples[part] if isinstance(t.subject, ox.NamedNode)},
-                                  key=str)
+                named = {t.subject for t in self.version.triples[part] if isinstance(t.subject, ox.NamedNode)}
+                subjects = sorted(named, key=str)
                 triples = self.store.graph_triples(GRAPHS[part], subjects)
                 out[part] = (digest(triples), self.store.count(GRAPHS[part]))
             else:

@@ -58,6 +58,8 @@ class Parameter(Record):
     def accepts(self) -> str:
         if self.type == "enum":
             return "one of " + ", ".join(self.values)
+        if self.type == "iri" and not (self.cls or self.lookup):
+            return "an IRI, a prefixed name (e.g. cube:population) or the local name of a crd term"  # _coerce_iri
         text = _DESCRIBE[self.type]
         if self.cls:
             text += f" of a {self.cls.rsplit('#', 1)[-1]}"
