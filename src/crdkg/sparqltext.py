@@ -236,6 +236,19 @@ def shifted(message: str, shift: int) -> str:
     return message
 
 
+def _dataset_clause(toks: list[Token], i: int) -> tuple[int, str | None] | None:
+    """For ``FROM`` at ``toks[i]`` (a query's outer level): the index of the clause's last
+    token and the IRI of a default graph it names (None for ``FROM NAMED`` or a prefixed
+    name); None when no graph follows."""
+    j = i + 1
+    named = j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "NAMED"
+    if named:
+        j += 1
+    if j >= len(toks) or toks[j].kind not in ("iri", "word"):
+        return None
+    return j, (toks[j].text[1:-1] if not named and toks[j].kind == "iri" else None)
+
+
 def without_dataset(text: str, *, dataset: list[str] | None = None) -> str:
     """``text`` without its ``FROM`` and ``FROM NAMED`` clauses, for an engine that sets the
     dataset itself (crdkg's embedded graph; an endpoint asked to use the store's own default
@@ -253,13 +266,11 @@ def without_dataset(text: str, *, dataset: list[str] | None = None) -> str:
         elif tok.text == "}":
             braces -= 1
         elif braces == 0 and tok.kind == "word" and tok.text.upper() == "FROM":
-            j = i + 1
-            named = j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "NAMED"
-            if named:
-                j += 1
-            if j < len(toks) and toks[j].kind in ("iri", "word"):
-                if dataset is not None and not named and toks[j].kind == "iri":
-                    dataset.append(toks[j].text[1:-1])
+            clause = _dataset_clause(toks, i)
+            if clause is not None:
+                j, iri = clause
+                if dataset is not None and iri is not None:
+                    dataset.append(iri)
                 out.append(text[last:tok.start])
                 last = toks[j].start + len(toks[j].text)
                 i = j
@@ -306,14 +317,16 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | o
     """``text`` with each bound variable replaced by its value, serialized as one RDF term:
     substitution as in SPARQL-dev SEP-0007, done on the tokens of the query, so a value
     can never change the query's structure. With ``keep_dataset=False`` the ``FROM`` clauses
-    go, as in :func:`without_dataset` (``dataset`` collects their IRIs), in the same pass.
+    go, as in :func:`without_dataset`; ``dataset`` collects the IRIs of its ``FROM`` clauses
+    either way, in the same pass.
 
     A projected variable stays in the results as ``(term AS ?var)``; ``BOUND(?var)`` becomes
     ``(true)``; in GROUP BY and ORDER BY the term is bracketed. A variable that the query assigns
     (``AS ?var``) or gives values (``VALUES``) cannot be bound: that is a :class:`QueryError`.
     """
     if not bindings:
-        return text if keep_dataset else without_dataset(text, dataset=dataset)
+        dropped = without_dataset(text, dataset=dataset) if dataset is not None or not keep_dataset else text
+        return text if keep_dataset else dropped
     terms = {}
     for name, term in bindings.items():
         if not is_variable_name(name):
@@ -339,16 +352,16 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | o
                 projection_at = paren
             elif word in ("WHERE", "FROM"):
                 projection_at = None
-                if word == "FROM" and not keep_dataset and braces == 0:  # as without_dataset, in this pass
-                    named = i + 1 < len(toks) and toks[i + 1].text.upper() == "NAMED"
-                    j = i + 2 if named else i + 1
-                    if j < len(toks) and toks[j].kind in ("iri", "word"):
-                        if dataset is not None and not named and toks[j].kind == "iri":
-                            dataset.append(toks[j].text[1:-1])
+                from_clause = _dataset_clause(toks, i) if word == "FROM" and braces == 0 else None
+                if from_clause is not None:  # as without_dataset, in this pass
+                    j, iri = from_clause
+                    if dataset is not None and iri is not None:
+                        dataset.append(iri)
+                    if not keep_dataset:
                         out.append(text[last:tok.start])
                         last = toks[j].start + len(toks[j].text)
-                        skip_to = j
-                        continue
+                    skip_to = j
+                    continue
             elif word == "BY" and previous is not None and previous.text.upper() in ("GROUP", "ORDER"):
                 clause = previous.text.upper()
             elif word in ("HAVING", "LIMIT", "OFFSET"):

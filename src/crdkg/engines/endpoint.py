@@ -58,13 +58,14 @@ class EndpointEngine(Engine):
     def query(self, text: str, *, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         form = sparqltext.query_form(text)
         # with no default graphs of crdkg's, the store's own default graph, not the graphs a query names
-        text = sparqltext.substitute(text, dict(bindings or {}), keep_dataset=bool(self.default_graphs))
+        named: list[str] = []  # the query's FROM graphs, read in the pass that binds it
+        text = sparqltext.substitute(text, dict(bindings or {}), keep_dataset=bool(self.default_graphs),
+                                     dataset=named)
         graphs = self.default_graphs
-        if not self.graphs_given and self.default_graphs:
-            named: list[str] = []
-            sparqltext.without_dataset(text, dataset=named)
-            if named:  # the query's FROM clauses say which of crdkg's graphs it reads: those, as the
-                graphs = named  # default graph (Virtuoso 7 answers some queries wrongly from FROM alone)
+        if not self.graphs_given and self.default_graphs and named:
+            # the query's FROM clauses say which of crdkg's graphs it reads: those, as the default
+            # graph (Virtuoso 7 answers some queries wrongly from FROM alone)
+            graphs = named
         graph_form = form in ("construct", "describe")
         accept = "application/n-triples, text/turtle;q=0.9" if graph_form else "application/sparql-results+json"
         body, ctype = self.post(text, accept, graphs)

@@ -118,10 +118,9 @@ def _mentions(graph, parts: list[str], other: str) -> bool:
     """True when the files of ``parts`` name, as subject or object, a resource that the part
     ``other`` describes (terms of the ontology aside: ``other`` may say more about them, but the
     ontology declares them), so that ``other`` is needed as context."""
-    from ..graph import _graph_node
-    from ..namespaces import CRD
+    from ..namespaces import CRD, GRAPHS
 
-    g = _graph_node(other).value
+    g = GRAPHS[other]
     return bool(graph.store.query(
         f"ASK {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} FILTER(isIRI(?x) && !STRSTARTS(STR(?x), \"{CRD}\")) "
         f"FILTER EXISTS {{ GRAPH <{g}> {{ ?x ?a ?b }} }} }}",
