@@ -119,17 +119,38 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_SameOriginRedirects)
 
 
+#: the last Digest challenge of each origin: later requests there answer it at once, so that a
+#: request with a body is not sent first without it (Virtuoso answers 401 before reading a body
+#: and closes the connection, which resets a large upload while it is being sent)
+_CHALLENGES: dict[tuple[str, str, int | None], str] = {}
+#: a body from which the challenge is asked for first (a smaller one is simply sent again)
+PROBE_BYTES = 64 * 1024
+
+
 def open_url(req: urllib.request.Request, *, timeout: float):
     """Open ``req`` with crdkg's redirect rule (the response, to be read and closed). A 401
     with a Digest challenge is answered once, with the user and password of the environment
-    (a server that refuses Basic without a challenge, as Virtuoso does, is asked again
-    without it to get one)."""
+    (a server that refuses Basic without a challenge, as Virtuoso does, is asked for one: with
+    a GET where the request has a body, else with the request without credentials); the
+    challenge is kept for the origin's later requests. Before the first request to an origin with
+    a body of :data:`PROBE_BYTES` or more, with credentials, the challenge is asked for with a
+    GET, so that the body is sent once, with the answer."""
+    origin = _origin(req.full_url)
+    if origin not in _CHALLENGES and isinstance(req.data, bytes) and len(req.data) >= PROBE_BYTES \
+            and os.environ.get("CRDKG_ENDPOINT_USER") and not os.environ.get("CRDKG_ENDPOINT_TOKEN"):
+        _CHALLENGES[origin] = _challenge_of(req, timeout)  # "" for a server that asks for none
+    known = _CHALLENGES.get(origin)
+    answer = _digest_answer(req, known) if known else None
+    if answer is not None:
+        req.add_header("Authorization", answer)
     try:
         return _OPENER.open(req, timeout=timeout)
     except urllib.error.HTTPError as err:
         if err.code != 401 or not os.environ.get("CRDKG_ENDPOINT_USER") or os.environ.get("CRDKG_ENDPOINT_TOKEN"):
             raise
         challenge = (err.headers.get("WWW-Authenticate") or "") if err.headers else ""
+        if not challenge.lower().startswith("digest ") and req.data is not None:
+            challenge = _challenge_of(req, timeout)  # asked with a GET: a body is sent once, answered
         if not challenge.lower().startswith("digest "):
             bare = urllib.request.Request(req.full_url, data=req.data, method=req.get_method(),
                                           headers={k: v for k, v in req.header_items() if k.lower() != "authorization"})
@@ -142,8 +163,23 @@ def open_url(req: urllib.request.Request, *, timeout: float):
         answer = _digest_answer(req, challenge) if challenge.lower().startswith("digest ") else None
         if answer is None:
             raise err from None
-        req.add_header("Authorization", answer)  # in place of the Basic header the server refused
+        _CHALLENGES[origin] = challenge
+        req.add_header("Authorization", answer)  # in place of the header the server refused
         return _OPENER.open(req, timeout=timeout)
+
+
+def _challenge_of(req: urllib.request.Request, timeout: float) -> str:
+    """The Digest challenge with which the server refuses a GET of ``req``'s URL without
+    credentials (a GET changes nothing), or "" when it gives none."""
+    probe = urllib.request.Request(req.full_url, method="GET", headers={"User-Agent": "crdkg"})
+    try:
+        with _OPENER.open(probe, timeout=timeout):
+            return ""
+    except urllib.error.HTTPError as err:
+        found = (err.headers.get("WWW-Authenticate") or "") if err.code == 401 and err.headers else ""
+        return found if found.lower().startswith("digest ") else ""
+    except (urllib.error.URLError, OSError, ValueError):
+        return ""
 
 
 def fetch(method: str, url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,

@@ -17,8 +17,8 @@ from .httpclient import check_timeout, check_url, describe_failure, fetch
 from .terms import serialized
 
 CHUNK = 20_000  # triples per Graph Store request, at most
-#: bytes of N-Triples per Graph Store request, at most: Virtuoso 7 resets the connection of a
-#: request with a body of about 1.5 MB (found by tests/test_store.py)
+#: bytes of N-Triples per Graph Store request, at most: a store's request limit is seldom
+#: much lower (crdkg.httpclient answers Virtuoso's Digest challenge before it sends a body)
 CHUNK_BYTES = 512 * 1024
 #: subjects per query when a graph is read back by its subjects
 SUBJECT_CHUNK = 200
