@@ -23,6 +23,8 @@ GRAPHS = {
     "shapes": BASE + "graph/shapes",
     "data": BASE + "graph/data",
     "statistics": BASE + "graph/statistics",
+    "places": BASE + "graph/places",
+    "census": BASE + "graph/census",
     "description": BASE + "graph/description",
 }
 #: Graphs of crdkg's own that ``crdkg load`` uses besides the five above: the staging graphs
@@ -31,13 +33,17 @@ STAGING_GRAPHS = BASE + "graph/staging/"
 LOCK_GRAPH = BASE + "graph/lock"
 #: The parts that queries read: a query's default graph is the union of those its ``FROM``
 #: clauses name, or of all of them when it names none (see KnowledgeGraph.query_graphs).
-QUERY_PARTS = ("ontology", "data", "statistics")
+QUERY_PARTS = ("ontology", "data", "statistics", "places", "census")
 #: The parts that ``crdkg load`` writes to a store and ``crdkg export`` to files, each in its
 #: named graph, besides the description that both compute.
-STORE_PARTS = ("ontology", "shapes", "data", "statistics")
-#: Parts of the shipped graph that a command parses only when a query reads them (the
-#: statistics cube is six times the size of the rest: docs/cold-path.md).
-DEFERRED_PARTS = ("statistics",)
+STORE_PARTS = ("ontology", "shapes", "data", "statistics", "places", "census")
+#: Parts of the shipped graph that a command parses only when a query reads them: the
+#: statistics cube, the prefectures and counties with their history and area lists
+#: (``places``), and the census figures of every prefecture and county (``census``); each is
+#: several times the size of the rest (docs/cold-path.md).
+DEFERRED_PARTS = ("statistics", "places", "census")
+#: The shipped parts that hold instance data (validated against the shapes and checks).
+DATA_PARTS = ("data", "statistics", "places", "census")
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -66,6 +72,9 @@ PREFIXES = {
     "country": CRDID + "country/",
     "region": CRDID + "region/",
     "division": CRDID + "division/",
+    "former": CRDID + "former-division/",
+    "list": CRDID + "area-list/",
+    "membership": CRDID + "area-membership/",
     "prefecture": CRDID + "prefecture/",
     "area": CRDID + "area/",
     "cluster": CRDID + "city-cluster/",

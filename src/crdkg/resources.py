@@ -31,7 +31,7 @@ RDF_SUFFIXES = {
 
 _ROOT: list[str] = []
 _PARTS = {"ontology": ("ontology",), "shapes": ("ontology", "shapes"), "data": ("data",),
-          "statistics": ("data", "statistics")}
+          "statistics": ("data", "statistics"), "places": ("data", "places"), "census": ("data", "census")}
 
 
 def root_folder() -> str:
@@ -60,7 +60,8 @@ def listing(folder: str, suffix: str) -> list[str]:
 
 
 def part_paths(part: str) -> list[str]:
-    """The Turtle files of a shipped part: ``ontology``, ``shapes``, ``data`` or ``statistics``."""
+    """The Turtle files of a shipped part: ``ontology``, ``shapes``, ``data``, ``statistics``,
+    ``places`` or ``census``."""
     return listing(os.path.join(root_folder(), *_PARTS[part]), ".ttl")
 
 

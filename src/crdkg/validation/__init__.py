@@ -38,8 +38,9 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
     validator does: no shipped ontology, shapes or quality checks. A file given both as
     data and as shapes is read once and is both (as in the W3C SHACL test suite).
 
-    The shipped statistics come along as context only when ``files`` name one of their resources
-    (an observation, a data set, a series, a unit, a source of figures, a component property).
+    The shipped deferred parts (the statistics, the places, the census: see
+    :data:`~crdkg.namespaces.DEFERRED_PARTS`) come along as context only when ``files`` name one
+    of their resources (an observation, a data set, a prefecture or county, a source ...).
 
     Every file is parsed once, literals kept as written; a file that does not parse raises
     :class:`~crdkg.errors.InputError` with its file and line. Validation reaches no network:
@@ -47,6 +48,7 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
     """
     from ..errors import CrdkgError, InputError
     from ..graph import load_graph
+    from ..namespaces import DATA_PARTS, DEFERRED_PARTS
 
     if inference not in INFERENCE:
         raise CrdkgError(f"unknown inference {inference!r} (choose from {', '.join(INFERENCE)})")
@@ -74,18 +76,21 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
     # as context, and only results in the user's files are reported
     context = bool(paths) and with_ontology and not with_data
     if with_data or not paths or context:
-        parts += ["data", "statistics"]
+        parts += list(DATA_PARTS)
     chosen: dict[str, list[Path]] = {"input": data_only, "both": both, "user-shapes": shapes_alone}
     parts += [p for p, f in chosen.items() if f]
     shape_parts = [p for p in parts if p in ("shapes", "user-shapes", "both")]
     data_parts = [p for p in parts if p not in ("shapes", "user-shapes")]
     # the data in the store's default graph (faster), unless a file is both data and shapes; as
-    # context, the statistics stay in a graph of their own until the files are seen to need them
-    in_default = [] if both else [p for p in data_parts if not (context and p == "statistics")]
+    # context, the deferred parts stay in graphs of their own until the files are seen to need them
+    in_default = [] if both else [p for p in data_parts if not (context and p in DEFERRED_PARTS)]
     graph = load_graph(parts=parts, files={k: v for k, v in chosen.items() if v}, cache=False, as_written=True,
                        in_default=in_default)
-    if context and not _mentions(graph, [p for p in chosen if chosen[p] and p != "user-shapes"], "statistics"):
-        data_parts.remove("statistics")  # six times the rest of the context, and nothing of theirs is named
+    if context:
+        users = [p for p in chosen if chosen[p] and p != "user-shapes"]
+        for part in DEFERRED_PARTS:  # several times the rest of the context each: only when named
+            if part in data_parts and not _mentions(graph, users, part):
+                data_parts.remove(part)
     if shape_paths and not _uses_shacl(graph, [p for p in shape_parts if p != "shapes"]):
         raise InputError("not a shapes file: it uses no term of the SHACL vocabulary",
                          path=", ".join(str(p) for p in shape_paths))
@@ -106,9 +111,9 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
 
         results = Locator(graph.files).locate_all(results)
     if context:  # a result located in a shipped file is about the shipped graph, not the user's
-        shipped = {str(p) for part in ("data", "statistics") for p in graph.files.get(part, [])}
+        shipped = {str(p) for part in DATA_PARTS for p in graph.files.get(part, [])}
         results = [r for r in results if r.file not in shipped]
-    validated = [str(p) for part in data_parts if not (context and part in ("data", "statistics"))
+    validated = [str(p) for part in data_parts if not (context and part in DATA_PARTS)
                  for p in graph.files[part]]
     return ValidationReport(results=sorted(results, key=Result.sort_key), files=validated, inference=inference,
                             routes=routes, fallback=fallback)
