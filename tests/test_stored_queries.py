@@ -83,19 +83,30 @@ def test_query_names_crdkg_graphs_as_its_dataset(name):
     """Each stored query's FROM clauses are crdkg's ontology and data graphs, so a store's
     console finds them without a union default graph (no FROM NAMED: no query uses GRAPH);
     the queries of the statistics and those that take any resource (a figure is one), and
-    only those, read the statistics graph too (the embedded engine parses the statistics for
-    them alone)."""
+    only those, read the statistics graph too; the queries that look up, take or list places
+    below the provinces read the places graph; the census graph is read by those that take any
+    resource and by the division profile (the embedded engine parses each for them alone)."""
     query = CATALOGUE[name]
     toks = list(sparqltext.tokens(query.text))
     froms = [toks[i + 1].text for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() == "FROM"]
     expected = ["<https://w3id.org/crdkg/graph/ontology>", "<https://w3id.org/crdkg/graph/data>"]
     if "statistics" in query.tags or name in ANY_RESOURCE:
         expected.append("<https://w3id.org/crdkg/graph/statistics>")
+    if name in PLACES or name in ANY_RESOURCE or "places" in query.tags:
+        expected.append("<https://w3id.org/crdkg/graph/places>")
+    if name in ANY_RESOURCE or name in CENSUS:
+        expected.append("<https://w3id.org/crdkg/graph/census>")
     assert froms == expected
 
 
-#: the queries about any resource, an observation of the statistics included
-ANY_RESOURCE = {"is-instance", "labels", "evidence", "describe-resource", "resource-profile", "statement-sources"}
+#: the queries about any resource, an observation of the statistics or the census included
+ANY_RESOURCE = {"is-instance", "labels", "evidence", "describe-resource", "resource-profile", "statement-sources",
+                "class-counts", "list-resources"}
+#: the queries that look up names, or take or list regions down to the counties
+PLACES = {"find-exact", "find-resource", "search", "unverified-statements", "targeting-region",
+          "division-profile"}
+#: the queries that read census figures
+CENSUS = {"division-profile"}
 
 
 DEFAULTED = [q.name for q in CATALOGUE if any(p.default is not None for p in q.params)]

@@ -57,11 +57,13 @@ class InputError(CrdkgError):
 
 class ParameterError(CrdkgError):
     """A query parameter that is missing, of the wrong type, unknown or ambiguous;
-    ``candidates`` are the values it could have meant (prefixed names or IRIs), nearest first."""
+    ``candidates`` are the values it could have meant (prefixed names or IRIs), nearest first;
+    ``unmatched`` is true when the value is a name that names nothing."""
 
-    def __init__(self, message: str, *, candidates: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, *, candidates: tuple[str, ...] = (), unmatched: bool = False) -> None:
         super().__init__(message)
         self.candidates = candidates
+        self.unmatched = unmatched
 
 
 class QueryError(CrdkgError):

@@ -67,13 +67,17 @@ class Parameter(Record):
 
 
 class Candidate(Record):
-    """A resource that a parameter value may name."""
+    """A resource that a parameter value may name; ``within_en`` and ``within_zh`` name the
+    provincial-level division it lies within (to tell apart divisions of one name)."""
 
-    __slots__ = ("iri", "key", "label_en", "label_zh")
+    __slots__ = ("iri", "key", "label_en", "label_zh", "within_en", "within_zh")
+    _defaults = ("", "")
     iri: str
     key: str
     label_en: str
     label_zh: str
+    within_en: str
+    within_zh: str
 
     @property
     def name(self) -> str:
@@ -85,6 +89,9 @@ class Candidate(Record):
         split = split_iri(self.iri)
         name = f"{split[0]}:{split[1]}" if split else self.key
         labels = ", ".join(x for x in (self.label_en, self.label_zh) if x)
+        within = " ".join(x for x in (self.within_zh, self.within_en) if x)
+        if within:
+            labels = f"{labels}; in {within}" if labels else f"in {within}"
         return f"{name} ({labels})" if labels else name
 
 
@@ -199,8 +206,16 @@ def coerce(param: Parameter, raw: str, *, resolver: Resolver | None = None,
     return _coerce_iri(param, raw, resolver, is_instance)
 
 
+#: The longest name or IRI a parameter takes (the nearest-name search compares it with every
+#: name of a class: a bound on its time). IRIs in the graph are far shorter.
+MAX_NAME = 300
+
+
 def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None,
                 is_instance: InstanceTest | None) -> ox.NamedNode:
+    if len(raw) > MAX_NAME:
+        raise ParameterError(f"parameter {param.name!r}: the value is {len(raw):,} characters long; a name, "
+                             f"code or IRI has at most {MAX_NAME}")
     iri = expand_iri(raw)
     if iri is not None:
         try:
@@ -225,7 +240,7 @@ def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None,
         everything = resolver(None, param.cls) if param.cls else []
         if not everything:
             raise ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; "
-                                 "give an IRI, a prefixed name, a local name, a code or a label")
+                                 "give an IRI, a prefixed name, a local name, a code or a label", unmatched=True)
         near = nearest(raw, everything)
         if near:
             hint = f"did you mean {'; '.join(c.describe() for c in near)}?"
@@ -234,7 +249,8 @@ def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None,
         else:
             hint = f"none is close; 'crdkg query list-resources --param class={cls_name}' lists all {len(everything)}"
         raise ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; {hint}",
-                             candidates=tuple(c.name for c in (near or (everything if len(everything) <= 12 else []))))
+                             candidates=tuple(c.name for c in (near or (everything if len(everything) <= 12 else []))),
+                             unmatched=True)
     listed = "; ".join(c.describe() for c in found.values())
     raise ParameterError(
         f"parameter {param.name!r}: {raw[:80]!r} is ambiguous: it matches {listed}. Give the prefixed name or the IRI.",

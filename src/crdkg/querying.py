@@ -22,6 +22,7 @@ LABELS_QUERY = "labels"
 FIND_QUERY = "find-resource"
 LIST_QUERY = "list-resources"
 INSTANCE_QUERY = "is-instance"
+HISTORY_QUERY = "code-history"
 
 
 def resolver_for(engine: Engine) -> Resolver:
@@ -36,12 +37,9 @@ def resolver_for(engine: Engine) -> Resolver:
         query = catalogue[name]
         out = []
         for rec in engine.query(query.text, bindings=query.bindings(bindings)).records():
-            out.append(Candidate(
-                iri=rec["resource"].value,  # type: ignore[union-attr]
-                key=rec["key"].value if rec.get("key") else "",  # type: ignore[union-attr]
-                label_en=rec["label_en"].value if rec.get("label_en") else "",  # type: ignore[union-attr]
-                label_zh=rec["label_zh"].value if rec.get("label_zh") else "",  # type: ignore[union-attr]
-            ))
+            out.append(Candidate(iri=rec["resource"].value, key=_text(rec, "key"),  # type: ignore[union-attr]
+                                 label_en=_text(rec, "label_en"), label_zh=_text(rec, "label_zh"),
+                                 within_en=_text(rec, "within_en"), within_zh=_text(rec, "within_zh")))
         return out
 
     def resolve(text: str | None, cls: str | None) -> Sequence[Candidate]:
@@ -59,10 +57,48 @@ def resolver_for(engine: Engine) -> Resolver:
     def labelled(c: Candidate) -> Candidate:
         query = catalogue[LABELS_QUERY]
         rec = engine.query(query.text, bindings=query.bindings({"resource": ox.NamedNode(c.iri)})).records()[0]
-        return Candidate(iri=c.iri, key=c.key, label_en=rec["label_en"].value if rec.get("label_en") else "",  # type: ignore[union-attr]
-                         label_zh=rec["label_zh"].value if rec.get("label_zh") else "")  # type: ignore[union-attr]
+        return Candidate(iri=c.iri, key=c.key, label_en=_text(rec, "label_en"), label_zh=_text(rec, "label_zh"),
+                         within_en=_text(rec, "within_en"), within_zh=_text(rec, "within_zh"))
 
     return resolve
+
+
+def _text(rec: Mapping[str, object], name: str) -> str:
+    term = rec.get(name)
+    return term.value if term is not None else ""  # type: ignore[attr-defined]
+
+
+def history_for(engine: Engine):
+    """A function that says what a division code or former name no longer in force was (the
+    stored query ``code-history``): its name, the years it was listed and the divisions of
+    today that took its area; None when the text is no such code or name."""
+    catalogue = load_catalogue()
+
+    def history(text: str) -> str | None:
+        query = catalogue[HISTORY_QUERY]
+        rows = engine.query(query.text, bindings=query.bindings({"code": ox.Literal(text.strip())})).records()
+        records: dict[str, list[Mapping[str, object]]] = {}
+        for rec in rows:
+            records.setdefault(_text(rec, "record"), []).append(rec)
+        if not records:
+            return None
+        said = []
+        for recs in records.values():
+            first = recs[0]
+            name, code = _text(first, "name"), _text(first, "code")
+            end = int(_text(first, "changed_in"))
+            what = (f"{code} {name} ({_text(first, 'province_name')}) was listed {_text(first, 'listed_from')}-{end - 1} "
+                    f"and changed in {end}")
+            if any(_text(r, "continued") == "true" for r in recs):
+                said.append(f"{what}: the code continues as "
+                            + "; ".join(f"{_text(r, 'successor_name')} (division:{_text(r, 'successor_code')})"
+                                        for r in recs if _text(r, "continued") == "true"))
+            else:
+                said.append(f"{what}; its area is today in " + "; ".join(
+                    f"{_text(r, 'successor_name')} (division:{_text(r, 'successor_code')})" for r in recs))
+        return "; ".join(said)
+
+    return history
 
 
 def instance_test_for(engine: Engine):
@@ -93,6 +129,7 @@ def bind_parameters(query: StoredQuery, raw: Mapping[str, str],
     looked_up = any(p.type == "iri" and (p.cls or p.lookup) for p in query.params)
     resolver = resolver_for(engine) if looked_up and engine is not None else None
     is_instance = instance_test_for(engine) if looked_up and engine is not None else None
+    history = history_for(engine) if looked_up and engine is not None else None
     bindings: dict[str, ox.NamedNode | ox.Literal] = {}
     for p in query.params:
         value = raw.get(p.name, p.default)
@@ -101,7 +138,15 @@ def bind_parameters(query: StoredQuery, raw: Mapping[str, str],
                 raise ParameterError(f"query {query.name!r} needs parameter {p.name!r}: {p.accepts}"
                                      f" (give it as --param {p.name}=VALUE)")
             continue
-        bindings[p.name] = coerce(p, value, resolver=resolver, is_instance=is_instance)
+        try:
+            bindings[p.name] = coerce(p, value, resolver=resolver, is_instance=is_instance)
+        except ParameterError as err:
+            # a code or name that is no longer in force is answered with what it was
+            said = history(value) if history is not None and err.unmatched else None
+            if said is None:
+                raise
+            raise ParameterError(f"parameter {p.name!r}: {value.strip()!r} is not in force: {said}. "
+                                 "Give a division in force (its code or name).") from None
     return bindings
 
 
