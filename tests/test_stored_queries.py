@@ -104,7 +104,7 @@ ANY_RESOURCE = {"is-instance", "labels", "evidence", "describe-resource", "resou
                 "class-counts", "list-resources"}
 #: the queries that look up names, or take or list regions down to the counties
 PLACES = {"find-exact", "find-resource", "search", "unverified-statements", "targeting-region",
-          "division-profile"}
+          "division-profile", "area-members"}
 #: the queries that read census figures
 CENSUS = {"division-profile"}
 
@@ -239,8 +239,8 @@ def test_divisions_in_region_names(engine):
 
 @pytest.mark.parametrize("value", ["510000", "Sichuan", "四川省", "division:510000"])
 def test_division_profile(engine, value):
-    got = set(rows(run("division-profile", engine, division=value), "relation", "place", "status"))
-    assert got == {("within", "country/china", None), ("within", "region/west", None),
+    got = set(rows(run("division-profile", engine, division=value), "relation", "item", "status"))
+    assert got == {("type", "Province", None), ("within", "country/china", None), ("within", "region/west", None),
                    ("spanned by", "city-cluster/chengdu-chongqing", "status/verified"),
                    ("spanned by", "area/yangtze-economic-belt", "status/verified"),
                    ("spanned by", "area/yellow-river-basin", "status/single-source"),
@@ -248,13 +248,14 @@ def test_division_profile(engine, value):
 
 
 def test_division_profile_shows_unverified_spans(engine):
-    got = set(rows(run("division-profile", engine, division="Liaoning"), "relation", "place", "status"))
+    got = set(rows(run("division-profile", engine, division="Liaoning"), "relation", "item", "status"))
     assert ("spanned by", "city-cluster/central-southern-liaoning", "status/by-name") in got
 
 
 def test_division_profile_in_chinese(engine):
-    got = {r[0]: r[1] for r in rows(run("division-profile", engine, division="510000", lang="zh"), "place", "place_label")}
-    assert got["region/west"] == "西部地区" and got["area/yangtze-economic-belt"] == "长江经济带"
+    got = {r[0]: r[1:] for r in rows(run("division-profile", engine, division="510000", lang="zh"), "item", "item_label",
+                                     "relation")}
+    assert got["region/west"] == ("西部地区", "位于") and got["area/yangtze-economic-belt"] == ("长江经济带", "被涵盖于")
 
 
 def test_strategy_overview(engine):
@@ -297,6 +298,7 @@ def test_tasks(engine):
 
 CONTAINS = "through a region that wholly contains it"
 SPANS = "through an area that spans it in whole or in part"
+WHOLE = "through an area that spans the whole of a region containing it"
 WITHIN = "through a place that lies within it"
 VICINITY = "through an area in its vicinity"
 EAST = [("strategy/eastern-leading-development", "RegionalStrategy", "Leading role of the eastern region", CONTAINS,
@@ -323,16 +325,25 @@ def _targeting(engine, region, **extra):
     return set(rows(run("targeting-region", engine, region=region, **extra), *COLUMNS))
 
 
+# Beijing-Tianjin-Hebei spans the whole of Hebei: it reaches every part of it
+WHOLE_BTH = {
+    ("initiative/relocate-non-capital-functions", "Initiative", RELOCATE, WHOLE, "area/beijing-tianjin-hebei",
+     "Beijing-Tianjin-Hebei region", "status/verified"),
+    ("strategy/beijing-tianjin-hebei-coordinated-development", "MajorRegionalStrategy", BTH, WHOLE,
+     "area/beijing-tianjin-hebei", "Beijing-Tianjin-Hebei region", "status/verified")}
+
+
 def test_targeting_xiong_county(engine):
-    """The demo's question. Xiong County lies within Baoding, Hebei and the east; only the Xiong'an New Area
-    spans it. Areas that span Hebei in part (the Central Plains cluster, Beijing-Tianjin-Hebei) do not reach it."""
-    assert _targeting(engine, "Xiong County") == set(EAST) | {
+    """The demo's question. Xiong County lies within Baoding, Hebei and the east; the Xiong'an New Area spans it,
+    and Beijing-Tianjin-Hebei spans the whole of Hebei. Areas that span Hebei in part (the Central Plains and
+    Beijing-Tianjin-Hebei city clusters) do not reach it."""
+    assert _targeting(engine, "Xiong County") == set(EAST) | WHOLE_BTH | {
         ("initiative/xiongan-new-area", "Initiative", XIONGAN, SPANS, "area/xiongan-new-area", "Xiong'an New Area",
          "status/verified")}
 
 
 def test_targeting_baoding(engine):
-    assert _targeting(engine, "Baoding") == set(EAST) | {
+    assert _targeting(engine, "Baoding") == set(EAST) | WHOLE_BTH | {
         ("initiative/xiongan-new-area", "Initiative", XIONGAN, WITHIN, "area/xiongan-new-area", "Xiong'an New Area", None)}
 
 
@@ -358,6 +369,8 @@ def test_targeting_sichuan(engine):
         ("task/western-development", "Task", "Stepping up large-scale development efforts in the western region",
          CONTAINS, "region/west", "Western region", None),
         ("initiative/yangtze-economic-belt-conservation", "Initiative", "Eco-friendly initiatives for the Yangtze Economic Belt",
+         SPANS, "area/yangtze-economic-belt", "Yangtze Economic Belt", "status/verified"),
+        ("strategy/yangtze-economic-belt-development", "MajorRegionalStrategy", "Development of the Yangtze Economic Belt",
          SPANS, "area/yangtze-economic-belt", "Yangtze Economic Belt", "status/verified"),
         ("initiative/city-cluster-network", "Initiative", NETWORK, SPANS, "city-cluster/chengdu-chongqing",
          "Chengdu-Chongqing city cluster", "status/verified"),
@@ -405,12 +418,17 @@ def test_evidence(engine):
     got = rows(run("evidence", engine, resource="task:western-development"), "source", "kind", "quote_en", "quote_zh",
                "document", "paragraph", "sentence", "zh_paragraph", "source_label")
     doc = "document/keywords-coordinated-regional-development"
-    assert got == [("passage/keywords-crd-p02-s1", "Passage", "The main tasks to implement this strategy include:",
+    assert got == [("passage/keywords-crd-p01-s2", "Passage", "Since the beginning of the 21st century, an overall strategy "
+                    "has gradually taken shape, focusing on the development of the western region, the revitalization "
+                    "of the northeast, the takeoff of the central region, and the leading role of the eastern region.",
+                    "新世纪以来,中国逐步形成西部开发、东北振兴、中部崛起、东部率先发展的区域发展总体战略。", doc, 1, 2, 1,
+                    "Paragraph 1, sentence 2"),
+                   ("passage/keywords-crd-p02-s1", "Passage", "The main tasks to implement this strategy include:",
                     "实施区域协调发展战略的主要任务包括:", doc, 2, 1, 2, "Paragraph 2, sentence 1"),
                    ("passage/keywords-crd-p04-s1", "Passage", "stepping up large-scale development efforts in the western region",
                     "强化举措推进西部大开发形成新格局", doc, 4, 1, 2, "Paragraph 4, sentence 1")]
     chinese = rows(run("evidence", engine, resource="task:western-development", lang="zh"), "source_label")
-    assert chinese == [("第2段第1句",), ("第4段第1句",)]
+    assert chinese == [("第1段第2句",), ("第2段第1句",), ("第4段第1句",)]
     xiongan = {r[0] for r in rows(run("evidence", engine, resource="雄安新区"), "source")}
     assert xiongan == {"passage/keywords-crd-p09-s4", "source/crdkg-reference"}
 
@@ -458,7 +476,7 @@ def test_describe_resource(engine):
     result = run("describe-resource", engine, resource="Xiong'an New Area")
     assert result.form == "construct"
     triples = {(local(t.subject), local(t.predicate), local(t.object)) for t in result.triples}
-    assert ("area/xiongan-new-area", "http://www.opengis.net/ont/geosparql#sfWithin", "prefecture/baoding") in triples
+    assert ("area/xiongan-new-area", "http://www.opengis.net/ont/geosparql#sfWithin", "division/130600") in triples
     assert ("initiative/xiongan-new-area", "targets", "area/xiongan-new-area") in triples
     assert ("division/130638", "http://www.w3.org/2000/01/rdf-schema#label", "Xiong County") in triples
 
@@ -513,7 +531,15 @@ def test_class_counts(engine):
     got = {r[0]: r[1:] for r in rows(run("class-counts", engine), "class", "direct_instances", "all_instances")}
     assert got["Province"] == (23, 23)
     assert got["ProvincialDivision"] == (0, 34)
-    assert got["Region"] == (0, 69)   # 65 and the Greater Bay Area, Yangtze River Delta, Yellow River basin, Chengdu-Chongqing circle
+    # the country, 4 macro-regions, 34 provincial-level, 333 prefecture-level and 2,846 county-level divisions,
+    # 26 strategic areas and 12 old revolutionary base areas
+    assert got["Region"] == (0, 1 + 4 + 34 + 333 + 2846 + 26 + 12)
+    assert got["AdministrativeDivision"] == (0, 34 + 333 + 2846)
+    assert got["PrefecturalDivision"] == (0, 333) and got["CountyLevelDivision"] == (0, 2846)
+    assert got["AutonomousCounty"] == (117, 117) and got["District"] == (977, 977)
+    assert got["FormerDivision"] == (1023, 1023)
+    assert got["AreaMembership"] == (155 + 8 + 9, 155 + 8 + 9)  # ethnic autonomous areas, ethnic eight, border
+    assert got["AreaList"] == (2, 3) and got["OldRevolutionaryBaseArea"] == (12, 12)
     assert got["AreaSpan"] == (75, 75)  # 40 of the city clusters and 35 of the other areas
     assert got["PlanListing"] == (37, 37)  # 18 entries of the 13th Five-Year Plan, 19 of the 14th
     assert got["Passage"] == (20, 20)
@@ -556,9 +582,12 @@ def test_unverified_statements(engine):
     for _, s in set(got):  # a resource with two editorial notes has two rows
         by[s] = by.get(s, 0) + 1
     # 19 clusters, 2 plans, 37 plan listings and 9 plan categories seen only in reprints; 5 mechanisms
-    # of the unchecked section list; 6 spans known by name; 24 single-sourced: 3 strategies, their 3 areas,
-    # 3 documents and 15 spans
-    assert by == {"status/secondary-sources": 67, "status/unverified": 5, "status/by-name": 6, "status/single-source": 24}
+    # of the unchecked section list; 6 spans known by name; 44 single-sourced: 3 strategies, their 3 areas,
+    # 3 documents and 15 spans; the 4 divisions of divisions.csv marked SINGLE-SOURCE (和康县, 和安县, 西沙区,
+    # 南沙区); the list of 9 land-border provincial divisions, its 9 memberships and its plan; 5 of the 12 old
+    # revolutionary base areas (old_revolutionary_base_areas.csv)
+    assert by == {"status/secondary-sources": 67, "status/unverified": 5, "status/by-name": 6,
+                  "status/single-source": 24 + 4 + 1 + 9 + 1 + 5}
 
 
 def test_area_categories(engine):
@@ -604,7 +633,7 @@ def test_area_macro_regions(engine):
 def test_resource_profile(engine):
     got = set(rows(run("resource-profile", engine, resource="Xiong'an New Area"), "direction", "property", "property_label",
                    "other", "other_label"))
-    assert ("out", "http://www.opengis.net/ont/geosparql#sfWithin", "is within", "prefecture/baoding", "Baoding") in got
+    assert ("out", "http://www.opengis.net/ont/geosparql#sfWithin", "is within", "division/130600", "Baoding") in got
     assert ("out", "inVicinityOf", "in the vicinity of", "division/110000", "Beijing") in got
     assert ("in", "targets", "targets", "initiative/xiongan-new-area", XIONGAN) in got
     assert ("in", "spanOf", "span of", "span/area-xiongan-new-area-130638", "Xiong'an New Area spans Xiong County") in got
@@ -621,7 +650,7 @@ def test_statement_sources(engine):
         ("http://www.w3.org/2000/01/rdf-schema#label", "Xiong'an New Area", passage, p),
         ("http://www.w3.org/2004/02/skos/core#altLabel", "Xiong’an New Area", passage, p),
         ("inVicinityOf", "division/110000", passage, p),
-        ("http://www.opengis.net/ont/geosparql#sfWithin", "prefecture/baoding", ref, q),
+        ("http://www.opengis.net/ont/geosparql#sfWithin", "division/130600", ref, q),
         ("http://www.w3.org/2004/02/skos/core#note", "In Baoding, Hebei; covers Xiong, Rongcheng and Anxin counties.", ref, q),
         ("announcedBy", "organization/cpc-central-committee", ref, q),
         ("announcedBy", "organization/state-council", ref, q),
@@ -639,7 +668,8 @@ def test_every_stored_query_has_an_expected_result_test():
     from pathlib import Path
 
     text = open(__file__, encoding="utf-8").read()
-    text += (Path(__file__).parent / "test_statistics.py").read_text(encoding="utf-8")
+    for other in ("test_statistics.py", "test_places.py", "test_truth.py"):
+        text += (Path(__file__).parent / other).read_text(encoding="utf-8")
     for name in NAMES:
         assert f'"{name}"' in text, f"no expected results for {name}"
 

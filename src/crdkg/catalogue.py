@@ -75,6 +75,13 @@ class StoredQuery(Record):
                     out[variable] = ox.Literal(term.value, language=lang)
         return out
 
+    @property
+    def dataset(self) -> list[str]:
+        """The IRIs of the graphs the query's ``FROM`` clauses name (its default graph)."""
+        found: list[str] = []
+        sparqltext.without_dataset(self.text, dataset=found)
+        return found
+
     def example_params(self) -> dict[str, str]:
         """Values to run the query with: each required parameter's example (or default)."""
         return {p.name: p.example for p in self.params if p.example is not None and p.default is None}

@@ -63,9 +63,12 @@ class KnowledgeGraph:
     each part was read from (paths as text)."""
 
     def __init__(self, store: ox.Store, files: dict[str, list[str]], *, encoded: int = 0,
-                 in_default: frozenset[str] = frozenset(), pending: Iterable[str] = ()) -> None:
+                 in_default: frozenset[str] = frozenset(), pending: Iterable[str] = (),
+                 encoder: Encoder | None = None) -> None:
         self.store = store
         self.files = files
+        #: keeps literals as written in a validation store (:mod:`crdkg.aswritten`); None elsewhere
+        self.encoder = encoder
         #: parts whose files are listed but not parsed yet: a query that reads them parses them
         self.pending = [p for p in pending if p in files]
         #: parts held in the store's default graph rather than a named graph of their own
@@ -94,6 +97,17 @@ class KnowledgeGraph:
             for path in self.files[part]:
                 _load_file(self.store, path, part)
             self.pending.remove(part)
+
+    def add_part(self, part: str, paths: Sequence[PathText] | None = None) -> None:
+        """Parse the shipped ``part`` (or ``paths``) into its named graph of this store, after
+        the store was loaded: validation adds the deferred parts that a user's files turn out to
+        name. Literals are kept as written when the store keeps them so."""
+        chosen = [os.fspath(p) for p in paths] if paths is not None else resources.part_paths(part)
+        for path in chosen:
+            _load_file(self.store, path, part, encoder=self.encoder)
+        self.files[part] = chosen
+        if self.encoder is not None:
+            self.encoded = self.encoder.encoded
 
     def query_parts(self, named: Sequence[str] = ()) -> list[str]:
         """The parts that a query reads as its default graph: those its ``FROM`` clauses
@@ -295,7 +309,8 @@ def load_graph(*, parts: Sequence[str] = QUERY_PARTS,
             for path in paths:
                 _load_file(store, path, part, encoder=encoder,
                            graph=ox.DefaultGraph() if part in in_default else None)
-        return KnowledgeGraph(store=store, files=chosen, encoded=encoder.encoded, in_default=frozenset(in_default))
+        return KnowledgeGraph(store=store, files=chosen, encoded=encoder.encoded, in_default=frozenset(in_default),
+                              encoder=encoder)
     if extra or cache:  # the shipped graph alone parses faster than a store opens
         from .cache import CacheError, cached_store, wanted
 

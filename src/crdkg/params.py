@@ -70,14 +70,16 @@ class Candidate(Record):
     """A resource that a parameter value may name; ``within_en`` and ``within_zh`` name the
     provincial-level division it lies within (to tell apart divisions of one name)."""
 
-    __slots__ = ("iri", "key", "label_en", "label_zh", "within_en", "within_zh")
-    _defaults = ("", "")
+    __slots__ = ("iri", "key", "label_en", "label_zh", "within_en", "within_zh", "alias")
+    _defaults = ("", "", "")
     iri: str
     key: str
     label_en: str
     label_zh: str
     within_en: str
     within_zh: str
+    #: the short form of the name people type (skos:hiddenLabel: 峨边 for 峨边彝族自治县)
+    alias: str
 
     @property
     def name(self) -> str:
@@ -266,10 +268,10 @@ def nearest(raw: str, candidates: Sequence[Candidate], n: int = 5) -> list[Candi
     punctuation folded), best first: the "did you mean" of an unknown value."""
     import difflib  # only on this error path
 
-    target = _fold(raw)
+    target = _fold(raw[:MAX_NAME])
     scored = []
     for c in candidates:
-        names = [_fold(x) for x in (c.key, c.label_en, c.label_zh) if x]
+        names = [_fold(x) for x in (c.key, c.label_en, c.label_zh, c.alias) if x]
         best = max((difflib.SequenceMatcher(None, target, x).ratio() for x in names), default=0.0)
         if target and any(target in x or x in target for x in names if x):
             best = max(best, 0.8)

@@ -7,7 +7,7 @@ import pyoxigraph as ox
 from .catalogue import StoredQuery, load_catalogue
 from .engines.base import Engine, QueryResult
 from .errors import ParameterError
-from .params import Candidate, coerce
+from .params import Candidate, coerce, expand_iri
 
 TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,7 +25,18 @@ INSTANCE_QUERY = "is-instance"
 HISTORY_QUERY = "code-history"
 
 
-def resolver_for(engine: Engine) -> Resolver:
+def _lookup_text(query: StoredQuery, dataset: Sequence[str] | None) -> str:
+    """A look-up query's text, reading ``dataset`` (the graphs of the query whose parameter is
+    looked up) instead of its own: a parameter names a resource of the graphs its query reads,
+    and a query that reads no places or figures does not pay for parsing them."""
+    if not dataset:
+        return query.text
+    from .sparqltext import with_dataset
+
+    return with_dataset(query.text, list(dataset))
+
+
+def resolver_for(engine: Engine, dataset: Sequence[str] | None = None) -> Resolver:
     """A function that finds candidates for a text among the instances of a class, or lists
     the instances of the class when the text is None (``list-resources``), on ``engine``.
     A text is first looked up as it is written (``find-exact``: a label, a code or a local
@@ -36,10 +47,11 @@ def resolver_for(engine: Engine) -> Resolver:
     def candidates(name: str, bindings: dict[str, ox.NamedNode | ox.Literal]) -> list[Candidate]:
         query = catalogue[name]
         out = []
-        for rec in engine.query(query.text, bindings=query.bindings(bindings)).records():
+        for rec in engine.query(_lookup_text(query, dataset), bindings=query.bindings(bindings)).records():
             out.append(Candidate(iri=rec["resource"].value, key=_text(rec, "key"),  # type: ignore[union-attr]
                                  label_en=_text(rec, "label_en"), label_zh=_text(rec, "label_zh"),
-                                 within_en=_text(rec, "within_en"), within_zh=_text(rec, "within_zh")))
+                                 within_en=_text(rec, "within_en"), within_zh=_text(rec, "within_zh"),
+                                 alias=_text(rec, "alias")))
         return out
 
     def resolve(text: str | None, cls: str | None) -> Sequence[Candidate]:
@@ -56,7 +68,8 @@ def resolver_for(engine: Engine) -> Resolver:
 
     def labelled(c: Candidate) -> Candidate:
         query = catalogue[LABELS_QUERY]
-        rec = engine.query(query.text, bindings=query.bindings({"resource": ox.NamedNode(c.iri)})).records()[0]
+        rec = engine.query(_lookup_text(query, dataset),
+                           bindings=query.bindings({"resource": ox.NamedNode(c.iri)})).records()[0]
         return Candidate(iri=c.iri, key=c.key, label_en=_text(rec, "label_en"), label_zh=_text(rec, "label_zh"),
                          within_en=_text(rec, "within_en"), within_zh=_text(rec, "within_zh"))
 
@@ -68,7 +81,7 @@ def _text(rec: Mapping[str, object], name: str) -> str:
     return term.value if term is not None else ""  # type: ignore[attr-defined]
 
 
-def history_for(engine: Engine):
+def history_for(engine: Engine, dataset: Sequence[str] | None = None):
     """A function that says what a division code or former name no longer in force was (the
     stored query ``code-history``): its name, the years it was listed and the divisions of
     today that took its area; None when the text is no such code or name."""
@@ -76,7 +89,8 @@ def history_for(engine: Engine):
 
     def history(text: str) -> str | None:
         query = catalogue[HISTORY_QUERY]
-        rows = engine.query(query.text, bindings=query.bindings({"code": ox.Literal(text.strip())})).records()
+        rows = engine.query(_lookup_text(query, dataset),
+                            bindings=query.bindings({"code": ox.Literal(text.strip())})).records()
         records: dict[str, list[Mapping[str, object]]] = {}
         for rec in rows:
             records.setdefault(_text(rec, "record"), []).append(rec)
@@ -101,7 +115,7 @@ def history_for(engine: Engine):
     return history
 
 
-def instance_test_for(engine: Engine):
+def instance_test_for(engine: Engine, dataset: Sequence[str] | None = None):
     """A function that tells whether an IRI is an instance of a class (any typed resource
     for None), by the stored query ``is-instance`` on ``engine``: an index lookup, where
     ``find-resource`` compares every label."""
@@ -112,7 +126,7 @@ def instance_test_for(engine: Engine):
         if cls is not None:
             bindings["class"] = ox.NamedNode(cls)
         query = catalogue[INSTANCE_QUERY]
-        return bool(engine.query(query.text, bindings=query.bindings(bindings)).boolean)
+        return bool(engine.query(_lookup_text(query, dataset), bindings=query.bindings(bindings)).boolean)
 
     return is_instance
 
@@ -126,13 +140,18 @@ def bind_parameters(query: StoredQuery, raw: Mapping[str, str],
     if unknown:
         names = ", ".join(f"{p.name} ({p.accepts})" for p in query.params) or "none"
         raise ParameterError(f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {names})")
-    looked_up = any(p.type == "iri" and (p.cls or p.lookup) for p in query.params)
-    resolver = resolver_for(engine) if looked_up and engine is not None else None
-    is_instance = instance_test_for(engine) if looked_up and engine is not None else None
-    history = history_for(engine) if looked_up and engine is not None else None
+    looked_up = any(p.type == "iri" and (p.cls or p.lookup) and (p.name in raw or p.default is None)
+                    for p in query.params)
+    dataset = query.dataset if looked_up else None
+    resolver = resolver_for(engine, dataset) if looked_up and engine is not None else None
+    is_instance = instance_test_for(engine, dataset) if looked_up and engine is not None else None
+    history = history_for(engine, dataset) if looked_up and engine is not None else None
     bindings: dict[str, ox.NamedNode | ox.Literal] = {}
     for p in query.params:
         value = raw.get(p.name, p.default)
+        if p.name not in raw and p.default is not None and p.type == "iri" and expand_iri(p.default):
+            bindings[p.name] = ox.NamedNode(expand_iri(p.default))  # the header's own default: no look-up
+            continue
         if value is None:
             if p.required:
                 raise ParameterError(f"query {query.name!r} needs parameter {p.name!r}: {p.accepts}"

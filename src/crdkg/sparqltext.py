@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator, Mapping
 
 __all__ = ["Token", "is_variable_name", "query_form", "refuse_update", "substitute", "term_to_sparql", "tokens",
-           "variables", "without_dataset"]
+           "variables", "with_dataset", "without_dataset"]
 
 
 # What the lexer reads as an IRI, a variable and a word, in the terms of regular expressions
@@ -277,6 +277,18 @@ def without_dataset(text: str, *, dataset: list[str] | None = None) -> str:
         i += 1
     out.append(text[last:])
     return "".join(out)
+
+
+def with_dataset(text: str, graphs: list[str]) -> str:
+    """``text`` with its ``FROM`` clauses replaced by one ``FROM`` clause for each of ``graphs``,
+    where its first ``FROM`` clause was (a query that has none is returned as it is)."""
+    dataset: list[str] = []
+    stripped = without_dataset(text, dataset=dataset)
+    if not dataset:
+        return text
+    start = next(t.start for t in tokens(text) if t.kind == "word" and t.text.upper() == "FROM")
+    clauses = "\n".join(f"FROM <{g}>" for g in graphs)
+    return stripped[:start] + clauses + stripped[start:]
 
 
 def variables(text: str) -> set[str]:

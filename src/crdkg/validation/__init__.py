@@ -75,22 +75,27 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
     # files that extend the shipped graph point at its resources: the shipped data comes along
     # as context, and only results in the user's files are reported
     context = bool(paths) and with_ontology and not with_data
-    if with_data or not paths or context:
+    if with_data or not paths:
         parts += list(DATA_PARTS)
+    elif context:  # the deferred parts are added below, once the files are seen to name them
+        parts += [p for p in DATA_PARTS if p not in DEFERRED_PARTS]
     chosen: dict[str, list[Path]] = {"input": data_only, "both": both, "user-shapes": shapes_alone}
     parts += [p for p, f in chosen.items() if f]
     shape_parts = [p for p in parts if p in ("shapes", "user-shapes", "both")]
     data_parts = [p for p in parts if p not in ("shapes", "user-shapes")]
     # the data in the store's default graph (faster), unless a file is both data and shapes; as
-    # context, the deferred parts stay in graphs of their own until the files are seen to need them
-    in_default = [] if both else [p for p in data_parts if not (context and p in DEFERRED_PARTS)]
+    # context, the deferred parts are added once the files are seen to need them
+    # (and the user's files in a graph of their own, so that what they name can be told apart)
+    in_default = [] if both else [p for p in data_parts if not (context and p not in DATA_PARTS)]
     graph = load_graph(parts=parts, files={k: v for k, v in chosen.items() if v}, cache=False, as_written=True,
                        in_default=in_default)
     if context:
         users = [p for p in chosen if chosen[p] and p != "user-shapes"]
+        named = _named_iris(graph, users)
         for part in DEFERRED_PARTS:  # several times the rest of the context each: only when named
-            if part in data_parts and not _mentions(graph, users, part):
-                data_parts.remove(part)
+            if _describes(part, named):
+                graph.add_part(part)
+                data_parts.append(part)
     if shape_paths and not _uses_shacl(graph, [p for p in shape_parts if p != "shapes"]):
         raise InputError("not a shapes file: it uses no term of the SHACL vocabulary",
                          path=", ".join(str(p) for p in shape_paths))
@@ -119,17 +124,40 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
                             routes=routes, fallback=fallback)
 
 
-def _mentions(graph, parts: list[str], other: str) -> bool:
-    """True when the files of ``parts`` name, as subject or object, a resource that the part
-    ``other`` describes (terms of the ontology aside: ``other`` may say more about them, but the
-    ontology declares them), so that ``other`` is needed as context."""
-    from ..namespaces import CRD, GRAPHS
+def _named_iris(graph, parts: list[str]) -> set[str]:
+    """The IRIs that the files of ``parts`` name as subject or object (terms of the ontology
+    aside: a deferred part may say more about them, but the ontology declares them)."""
+    from ..namespaces import CRD
 
-    g = GRAPHS[other]
-    return bool(graph.store.query(
-        f"ASK {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} FILTER(isIRI(?x) && !STRSTARTS(STR(?x), \"{CRD}\")) "
-        f"FILTER EXISTS {{ GRAPH <{g}> {{ ?x ?a ?b }} }} }}",
-        default_graph=graph.graph_names(parts)))
+    found = graph.store.query(
+        f"SELECT DISTINCT ?x {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} FILTER(isIRI(?x) && !STRSTARTS(STR(?x), \"{CRD}\")) }}",
+        default_graph=graph.graph_names(parts))
+    return {sol[0].value for sol in found}
+
+
+def _describes(part: str, iris: set[str]) -> bool:
+    """True when the shipped ``part`` describes (has as a subject) one of ``iris``, so that it is
+    needed as context. Read from the files' text without parsing them: the shipped Turtle is in
+    crdkg's canonical form (``crdkg format --check``), which writes each subject on a line of its
+    own at the start of a line, as a prefixed name of :data:`~crdkg.namespaces.PREFIXES` or as
+    a full IRI."""
+    from .. import resources
+    from ..namespaces import split_iri
+
+    if not iris:
+        return False
+    forms = set()
+    for iri in iris:
+        forms.add(f"\n<{iri}>\n".encode())
+        split = split_iri(iri)
+        if split:
+            forms.add(f"\n{split[0]}:{split[1]}\n".encode())
+    for path in resources.part_paths(part):
+        with open(path, "rb") as fh:
+            text = fh.read()
+        if any(form in text for form in forms):
+            return True
+    return False
 
 
 def _uses_shacl(graph, parts: list[str]) -> bool:
