@@ -56,6 +56,7 @@ bench: venv-test ## run the benchmarks and print their figures (docs/benchmarks.
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/serve.py
 	$(BIN)/python benchmarks/disparity.py
+	$(BIN)/python benchmarks/places.py
 
 clean: ## remove the virtual environment, caches and build output
 	rm -rf $(VENV) dist build .pytest_cache src/*.egg-info

@@ -36,10 +36,10 @@ def test_same_input_same_bytes(exported, tmp_path):
 def test_files_and_named_graphs(exported, kg):
     names = {p.name for p in exported.iterdir()}
     assert {"crdkg.nq", "crdkg.trig", "crdkg.jsonld", "context.jsonld", "data.nt", "ontology.ttl",
-            "shapes.nt", "statistics.nt", "statistics.ttl", "description.ttl"} <= names
+            "shapes.nt", "statistics.nt", "statistics.ttl", "places.nt", "census.nt", "description.ttl"} <= names
     quads = list(ox.parse(path=str(exported / "crdkg.nq")))
     graphs = {q.graph_name.value for q in quads}
-    assert graphs == {GRAPHS[p] for p in ("ontology", "shapes", "data", "statistics", "description")}
+    assert graphs == {GRAPHS[p] for p in ("ontology", "shapes", "data", "statistics", "places", "census", "description")}
     statistics = list(ox.parse(path=str(exported / "statistics.nt")))
     assert len(statistics) == kg.count(["statistics"])
     # 744 + 589 + 775 observations (the rows of the two reference CSV files)
@@ -82,8 +82,9 @@ def test_void_and_dcat_description(exported, kg):
     assert props["http://purl.org/dc/terms/license"][0].value == "https://creativecommons.org/licenses/by/4.0/"
     assert props["http://www.w3.org/2002/07/owl#versionInfo"][0].value == "0.1.0"
     total = int(props[VOID + "triples"][0].value)
-    assert total == kg.count(["ontology", "data", "statistics"]) + sum(1 for q in ox.parse(path=str(exported / "shapes.nt")))
-    assert len(props[VOID + "subset"]) == 4
+    assert total == kg.count(["ontology", "data", "statistics", "places", "census"]) + \
+        sum(1 for q in ox.parse(path=str(exported / "shapes.nt")))
+    assert len(props[VOID + "subset"]) == 6
     assert len(props[VOID + "classPartition"]) > 20 and len(props[VOID + "propertyPartition"]) > 20
     assert props[VOID + "exampleResource"]
     # the class partition of provinces counts the 23 provinces
@@ -94,7 +95,7 @@ def test_void_and_dcat_description(exported, kg):
     observation = next(q.subject for q in quads if q.predicate.value == VOID + "class"
                        and q.object.value == "http://purl.org/linked-data/cube#Observation")
     entities = next(q.object for q in quads if q.subject == observation and q.predicate.value == VOID + "entities")
-    assert entities.value == "2108"
+    assert entities.value == str(2108 + 3159 + 3026)  # year-end and census figures
 
 
 def test_blank_node_labels_do_not_depend_on_parse_order():

@@ -239,7 +239,7 @@ def test_ambiguous_value_lists_candidates_that_differ(engine):
         run_stored(CATALOGUE["area-members"], engine, {"area": "yangtze-river-delta"})
     message = str(err.value)
     assert "area:yangtze-river-delta (Yangtze River Delta, 长三角)" in message
-    assert "cluster:yangtze-river-delta (Yangtze River Delta city cluster, 长江三角洲城市群)" in message
+    assert "cluster:yangtze-river-delta (Yangtze River Delta city cluster, 长三角城市群)" in message
 
 
 class Recording:
@@ -249,7 +249,12 @@ class Recording:
         self.engine, self.asked = engine, []
 
     def query(self, text, *, bindings=None):
-        self.asked.append(next(q.name for q in CATALOGUE if q.text == text))
+        from crdkg.sparqltext import without_dataset
+
+        def body(t):  # a look-up reads the graphs of the query it binds: compare without FROM clauses
+            return " ".join(without_dataset(t).split())
+
+        self.asked.append(next(q.name for q in CATALOGUE if body(q.text) == body(text)))
         return self.engine.query(text, bindings=bindings)
 
 

@@ -13,7 +13,6 @@ import pytest
 from crdkg.catalogue import load_catalogue
 from crdkg.errors import ParameterError
 from crdkg.querying import run_stored
-
 from test_stored_queries import local, rows, run
 
 ROOT = Path(__file__).resolve().parent.parent

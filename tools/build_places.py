@@ -219,8 +219,9 @@ def area_list_graph() -> rdflib.Graph:
         member("ethnic-eight-provinces", row["code"], STATUSES[row["status"]],
                [_id("source", c) for c in row["copies"].split(";")])
     for row in _read(TARGET_AREAS / "border_divisions.csv"):
+        copies = [_id("source", c) for c in row["copies"].split(";")]
         member("land-border-provincial-divisions", row["code"], STATUSES[row["status"]],
-               [_id("document", "xingbian-fumin-plan-2011-2015"), *(_id("source", c) for c in row["copies"].split(";"))])
+               [_id("document", "xingbian-fumin-plan-2011-2015"), *copies])
     return g
 
 

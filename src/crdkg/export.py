@@ -21,7 +21,21 @@ from .choices import EXPORT_FORMATS
 from .errors import CrdkgError
 from .graph import KnowledgeGraph, load_graph
 from .jsonld import jsonld_context, jsonld_document
-from .namespaces import BASE, DATASET_IRI, DCAT, DCT, GRAPHS, OWL, PREFIXES, RDF, STORE_PARTS, VOID, XSD, split_iri
+from .namespaces import (
+    BASE,
+    DATA_PARTS,
+    DATASET_IRI,
+    DCAT,
+    DCT,
+    GRAPHS,
+    OWL,
+    PREFIXES,
+    RDF,
+    STORE_PARTS,
+    VOID,
+    XSD,
+    split_iri,
+)
 from .terms import serialized, used_prefixes
 
 TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
@@ -105,7 +119,7 @@ def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = STORE_PARTS) -> 
         return [{n: sol[n] for n in names} for sol in res]
 
     onto = graph.graph_names(["ontology"])
-    data = graph.graph_names(["data", "statistics"])
+    data = graph.graph_names([p for p in DATA_PARTS if p in parts])
     header = select(f"""SELECT ?title ?desc ?license ?version ?modified WHERE {{
         ?o a <{OWL}Ontology> ; <{OWL}versionInfo> ?version .
         OPTIONAL {{ ?o <{DCT}title> ?title FILTER(LANG(?title) = "en") }}

@@ -101,8 +101,8 @@ def history_for(engine: Engine, dataset: Sequence[str] | None = None):
             first = recs[0]
             name, code = _text(first, "name"), _text(first, "code")
             end = int(_text(first, "changed_in"))
-            what = (f"{code} {name} ({_text(first, 'province_name')}) was listed {_text(first, 'listed_from')}-{end - 1} "
-                    f"and changed in {end}")
+            province, start = _text(first, "province_name"), _text(first, "listed_from")
+            what = f"{code} {name} ({province}) was listed {start}-{end - 1} and changed in {end}"
             if any(_text(r, "continued") == "true" for r in recs):
                 said.append(f"{what}: the code continues as "
                             + "; ".join(f"{_text(r, 'successor_name')} (division:{_text(r, 'successor_code')})"
@@ -149,8 +149,9 @@ def bind_parameters(query: StoredQuery, raw: Mapping[str, str],
     bindings: dict[str, ox.NamedNode | ox.Literal] = {}
     for p in query.params:
         value = raw.get(p.name, p.default)
-        if p.name not in raw and p.default is not None and p.type == "iri" and expand_iri(p.default):
-            bindings[p.name] = ox.NamedNode(expand_iri(p.default))  # the header's own default: no look-up
+        default_iri = expand_iri(p.default) if p.name not in raw and p.default is not None and p.type == "iri" else None
+        if default_iri is not None:
+            bindings[p.name] = ox.NamedNode(default_iri)  # the header's own default: no look-up
             continue
         if value is None:
             if p.required:

@@ -130,7 +130,8 @@ def _named_iris(graph, parts: list[str]) -> set[str]:
     from ..namespaces import CRD
 
     found = graph.store.query(
-        f"SELECT DISTINCT ?x {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }} FILTER(isIRI(?x) && !STRSTARTS(STR(?x), \"{CRD}\")) }}",
+        "SELECT DISTINCT ?x { { ?x ?p ?o } UNION { ?s ?p ?x } "
+        f"FILTER(isIRI(?x) && !STRSTARTS(STR(?x), \"{CRD}\")) }}",
         default_graph=graph.graph_names(parts))
     return {sol[0].value for sol in found}
 

@@ -26,7 +26,9 @@ WORDS = {
            "map_title": "Provincial-level divisions", "map_note": "One tile per division, laid out like China's "
            "geography (no boundaries are drawn). Coloured by macro-region; with a query, the divisions its result "
            "names are marked.", "legend": "Legend", "not_in_region": "not in a macro-region",
-           "in_result": "named by the result", "not_in_result": "not named", "title": "crdkg"},
+           "in_result": "named by the result", "not_in_result": "not named", "title": "crdkg",
+           "profile": "Where it lies, what it belongs to, its census population",
+           "targeted": "What in the strategy concerns it, and how"},
     "zh": {"editor": "查询编辑器",
            "home": "首页", "queries": "存储查询", "map": "地图", "statistics": "统计", "sparql": "SPARQL 端点",
            "api": "接口",
@@ -36,7 +38,8 @@ WORDS = {
            "map_note": "每个省级行政区一个方块，按地理位置大致排列（不绘制边界）。"
                        "按板块着色；给出查询时，标出结果中出现的行政区。",
            "legend": "图例", "not_in_region": "不属于四大板块",
-           "in_result": "结果中出现", "not_in_result": "未出现", "title": "crdkg"},
+           "in_result": "结果中出现", "not_in_result": "未出现", "title": "crdkg",
+           "profile": "所在区域、所属名单与普查人口", "targeted": "战略中涉及它的内容及其途径"},
 }
 
 #: (column, row) of each provincial-level division's tile, by GB/T 2260 code: a layout for the
@@ -223,7 +226,8 @@ def resource(page: Page, iri: str) -> str:
     w = page.words
     node = ox.NamedNode(iri)
     labels = page.run("labels", resource=iri).records()[0]
-    name = (labels.get("label_zh") if page.lang == "zh" else labels.get("label_en")) or labels.get("label_en")
+    name = (labels.get("label_zh") if page.lang == "zh" else labels.get("label_en")) or labels.get("label_en") \
+        or labels.get("label_zh")  # prefectures and counties have official names in Chinese only
     profile = page.run("resource-profile", resource=iri)
     rec = profile.records()
     out = [r for r in rec if _v(r["direction"]) == "out"]
@@ -248,10 +252,26 @@ def resource(page: Page, iri: str) -> str:
             f'<blockquote lang="zh-Hans">{html.escape(_v(e.get("quote_zh")) or "")}</blockquote></div>')
     label_rows = "".join(f"<li>{html.escape(_v(labels.get(k)) or '')}</li>" for k in ("label_en", "label_zh")
                          if labels.get(k) is not None)
-    content = (f"<p><code>{html.escape(iri)}</code></p><h2>{w['labels']}</h2><ul>{label_rows}</ul>"
+    division = _division_sections(page, iri)
+    content = (f"<p><code>{html.escape(iri)}</code></p><h2>{w['labels']}</h2><ul>{label_rows}</ul>{division}"
                f"<h2>{w['links_out']}</h2>{links(out)}<h2>{w['links_in']}</h2>{links(into)}"
                f"<h2>{w['evidence']}</h2>{''.join(passages) or '<p>' + w['none'] + '</p>'}")
     return page.layout(_v(name) or short(node), content)
+
+
+def _division_sections(page: Page, iri: str) -> str:
+    """For an administrative division at any level: its profile (division-profile) and what
+    in the strategy concerns it (targeting-region); nothing for any other resource."""
+    from ..namespaces import CRD
+    from ..querying import instance_test_for
+
+    w = page.words
+    if not instance_test_for(page.engine)(iri, CRD + "AdministrativeDivision"):
+        return ""
+    profile = page.run("division-profile", division=iri)
+    targeted = page.run("targeting-region", region=iri)
+    return (f"<h2>{w['profile']}</h2>{page.table(profile, ['relation', 'item', 'year', 'value', 'status'])}"
+            f"<h2>{w['targeted']}</h2>{page.table(targeted, ['thing', 'how', 'via', 'status'])}")
 
 
 def tile_map(page: Page, name: str | None, given: dict[str, str]) -> str:
