@@ -129,7 +129,7 @@ def test_the_static_site_has_no_broken_link_and_reads_like_the_served_pages(tmp_
     from conftest import run_cli
 
     out = tmp_path / "site"
-    r = run_cli("site", "--out", str(out))
+    r = run_cli("site", "--out", str(out), timeout=900)  # a page per county: minutes, not seconds
     assert r.code == 0, r.err
     files = list(out.rglob("*.html"))
     assert (out / "index.html").exists() and (out / "zh" / "map.html").exists()
@@ -203,7 +203,7 @@ def test_the_static_editor_queries_the_configured_endpoint(tmp_path, browser, si
     from conftest import run_cli
 
     out = tmp_path / "site"
-    r = run_cli("site", "--out", str(out), "--endpoint", site + "/sparql")
+    r = run_cli("site", "--out", str(out), "--endpoint", site + "/sparql", timeout=900)
     assert r.code == 0, r.err
     assert (out / "static" / "yasgui" / "yasgui.min.js").exists() and (out / "zh" / "editor.html").exists()
     browser.get((out / "editor.html").as_uri())

@@ -27,6 +27,7 @@ def test_wheel_carries_the_graph(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "crdkg/_shipped/ontology/crd.ttl" in names
     assert "crdkg/_shipped/data/strategy.ttl" in names
+    assert {"crdkg/_shipped/data/places/counties.ttl", "crdkg/_shipped/data/census/census-population.ttl"} <= names
     assert "crdkg/_shipped/queries/divisions-in-region.rq" in names
     assert "crdkg/_shipped/ontology/shapes/crd-shapes.ttl" in names
     assert "crdkg/py.typed" in names

@@ -78,9 +78,7 @@ class StoredQuery(Record):
     @property
     def dataset(self) -> list[str]:
         """The IRIs of the graphs the query's ``FROM`` clauses name (its default graph)."""
-        found: list[str] = []
-        sparqltext.without_dataset(self.text, dataset=found)
-        return found
+        return list(_dataset_of(self.text))
 
     def example_params(self) -> dict[str, str]:
         """Values to run the query with: each required parameter's example (or default)."""
@@ -93,6 +91,18 @@ class StoredQuery(Record):
     def ordered(self) -> bool:
         """Whether the query orders its results (ORDER BY)."""
         return any(t.kind == "word" and t.text.upper() == "ORDER" for t in sparqltext.tokens(self.text))
+
+
+_DATASETS: dict[str, tuple[str, ...]] = {}
+
+
+def _dataset_of(text: str) -> tuple[str, ...]:
+    """The ``FROM`` graphs of a query text, lexed once per text in a process."""
+    if text not in _DATASETS:
+        found: list[str] = []
+        sparqltext.without_dataset(text, dataset=found)
+        _DATASETS[text] = tuple(found)
+    return _DATASETS[text]
 
 
 def _header(text: str, path: PathText) -> tuple[dict, str | None, list[str]]:

@@ -141,8 +141,11 @@ ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
             help="let the canonical form drop the file's own comments (refused without it)"),
     ],
     "site": [
-        Arg("--out", default="site", metavar="DIR", help="the folder to write (replaced whole; default: site)"),
+        Arg("--out", default="site", metavar="DIR",
+            help="the folder to write: new, empty, or an earlier site, replaced whole (default: site)"),
         Arg("--endpoint", metavar="URL", help="a SPARQL endpoint for the pages to link to (default: none)"),
+        Arg("--force", action="store_true",
+            help="replace DIR even though it holds files that crdkg did not write"),
     ],
     "serve": [
         Arg("--data", action="append", default=[], metavar="FILE",
@@ -355,9 +358,10 @@ def cmd_serve(args: Namespace) -> int:
 
 def cmd_site(args: Namespace) -> int:
     from . import api
-    from .web.site import export_site
+    from .web.site import check_target, export_site
 
-    files = export_site(api.embedded_engine(), args.out, endpoint=args.endpoint)
+    check_target(args.out, force=args.force, endpoint=args.endpoint)  # before the graph is parsed
+    files = export_site(api.embedded_engine(), args.out, endpoint=args.endpoint, force=args.force)
     print(f"{len(files)} files written to {args.out}")
     return EXIT_OK
 

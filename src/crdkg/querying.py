@@ -31,9 +31,15 @@ def _lookup_text(query: StoredQuery, dataset: Sequence[str] | None) -> str:
     and a query that reads no places or figures does not pay for parsing them."""
     if not dataset:
         return query.text
-    from .sparqltext import with_dataset
+    key = (query.text, tuple(dataset))
+    if key not in _LOOKUP_TEXTS:
+        from .sparqltext import with_dataset
 
-    return with_dataset(query.text, list(dataset))
+        _LOOKUP_TEXTS[key] = with_dataset(query.text, list(dataset))
+    return _LOOKUP_TEXTS[key]
+
+
+_LOOKUP_TEXTS: dict[tuple[str, tuple[str, ...]], str] = {}
 
 
 def resolver_for(engine: Engine, dataset: Sequence[str] | None = None) -> Resolver:

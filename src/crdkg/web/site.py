@@ -2,7 +2,11 @@
 host serves: the home page, the stored queries (each with its result for its example
 values), a page per resource of crdkg's own, the map, the statistics page (with Chart.js
 copied in), in English and in Chinese (``zh/``), and the OpenAPI document. Written into a
-new folder that then replaces ``DIR`` whole."""
+new folder that then replaces ``DIR`` whole.
+
+Only a folder that crdkg wrote is ever replaced: ``DIR`` must be missing, empty, or an
+earlier site (it holds the marker file :data:`MARKER`); anything else is refused unless the
+user says ``force``, and ``.``, ``/``, the home folder and crdkg's own folders never."""
 
 from __future__ import annotations
 
@@ -15,6 +19,41 @@ from ..api import catalogue
 from ..engines.base import Engine
 from ..namespaces import CRDID, split_iri
 from . import pages, statistics
+
+#: the file that marks a folder as a site crdkg wrote (and so one it may replace)
+MARKER = ".crdkg-site"
+
+
+def check_target(out: str | os.PathLike[str], *, force: bool = False, endpoint: str | None = None) -> Path:
+    """The folder to write, after the checks that keep a user's files safe: a one-line
+    :class:`~crdkg.errors.CrdkgError` for a folder crdkg must not replace, and for an
+    ``endpoint`` that is not an http(s) URL."""
+    from .. import resources as shipped
+    from ..errors import CrdkgError
+
+    if endpoint is not None:
+        import urllib.parse
+
+        parsed = urllib.parse.urlsplit(endpoint)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise CrdkgError(f"--endpoint {endpoint!r} is not an http(s) URL (e.g. https://example.org/sparql)")
+    target = Path(out)
+    if target.is_symlink():
+        raise CrdkgError(f"--out {out}: is a symbolic link; give the folder itself")
+    if target.exists() and not target.is_dir():
+        raise CrdkgError(f"--out {out}: is a file, not a folder")
+    resolved = target.resolve()
+    root = Path(shipped.root_folder()).resolve()
+    forbidden = {Path("/"), Path.home().resolve(), Path.cwd().resolve(), root,
+                 *(root / name for name in ("data", "ontology", "queries", "src", "tests", "docs"))}
+    around = {*root.parents, *Path.cwd().resolve().parents}  # a folder that holds the project or the user
+    if resolved in forbidden or resolved in around or not resolved.name:
+        raise CrdkgError(f"--out {out}: refusing to replace {resolved} (the whole folder is replaced); "
+                         "give a folder of its own, e.g. --out site")
+    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file() and not force:
+        raise CrdkgError(f"--out {out}: the folder holds files that crdkg did not write (no {MARKER}); "
+                         "it would be replaced whole: give a new or empty folder, or --force to replace it")
+    return target
 
 
 def resources(engine: Engine) -> list[str]:
@@ -31,11 +70,13 @@ def resources(engine: Engine) -> list[str]:
     return sorted(found)
 
 
-def export_site(engine: Engine, out: str | os.PathLike[str], *, endpoint: str | None = None) -> list[Path]:
-    """Write the site into ``out`` (replaced whole); the files written, relative to it."""
+def export_site(engine: Engine, out: str | os.PathLike[str], *, endpoint: str | None = None,
+                force: bool = False) -> list[Path]:
+    """Write the site into ``out`` (replaced whole, after :func:`check_target`); the files
+    written, relative to it."""
     from .queries import openapi_document
 
-    target = Path(out)
+    target = check_target(out, force=force, endpoint=endpoint)
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     known = set(resources(engine))
@@ -69,6 +110,7 @@ def export_site(engine: Engine, out: str | os.PathLike[str], *, endpoint: str | 
                 params = {"iri": iri}
                 write(pages.static_file("/resource", params, lang), pages.resource(page("/resource", params), iri))
         write("openapi.json", json.dumps(openapi_document(endpoint or "/"), ensure_ascii=False, indent=2) + "\n")
+        write(MARKER, "This folder was written by `crdkg site`, which replaces it whole.\n")
         assets = [("chartjs", name) for name in ("chart.umd.min.js", "LICENSE.md", "README.md")]
         if endpoint:
             assets += [("yasgui", name) for name in ("yasgui.min.js", "yasgui.min.css", "README.md")]
