@@ -33,6 +33,10 @@ demo: venv ## the main job: what the embedded graph holds, and a few questions a
 	$(CRDKG) query divisions-in-region --param region=west
 	$(CRDKG) query division-profile --param division=四川省 --lang zh
 	$(CRDKG) query targeting-region --param "region=Xiong County"
+	$(CRDKG) query division-profile --param division=峨边 --lang zh
+	$(CRDKG) query divisions-within --param region=乐山市
+	$(CRDKG) query code-history --param code=110103
+	$(CRDKG) query division-series --param division=四川
 	$(CRDKG) query evidence --param resource=task:western-development
 	$(CRDKG) validate
 

@@ -13,6 +13,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = Path(__file__).resolve().parent
 
+# The tests never read or write the user's own cache (parsed query headers, stores of --data
+# inputs): one folder of their own per run, which the commands they start inherit.
+os.environ["CRDKG_CACHE_DIR"] = __import__("tempfile").mkdtemp(prefix="crdkg-test-cache-")
+
 
 @pytest.fixture(scope="session")
 def kg():

@@ -49,3 +49,26 @@ def test_parameter_in_union_branches_is_a_constant():
     out = substitute(query.text, query.bindings({"region": ox.NamedNode("https://w3id.org/crdkg/id/division/510000")}))
     assert "?_region_iri" not in out and query.text.count("?_region_iri") >= 3
     assert out.count("<https://w3id.org/crdkg/id/division/510000>") == query.text.count("?_region_iri")
+
+
+def test_a_change_to_the_lexer_did_not_take_effect_for_unchanged_queries(tmp_path, monkeypatch):
+    """The header cache was keyed by __version__ (0.1.0 for 93 commits) and the text: it is now
+    keyed by a digest of the code that works headers out, so a code change reads them anew."""
+    from crdkg import catalogue
+
+    monkeypatch.setenv("CRDKG_CACHE_DIR", str(tmp_path))
+    text = "#+ summary: s\nSELECT ?x WHERE { ?x ?p ?o }\n"
+    catalogue._header(text, "q.rq")
+    assert len(list((tmp_path / "headers").iterdir())) == 1
+    monkeypatch.setattr(catalogue, "_FINGERPRINT", [b"the code changed"])
+    catalogue._header(text, "q.rq")
+    assert len(list((tmp_path / "headers").iterdir())) == 2
+
+
+def test_the_tests_read_and_wrote_the_user_s_own_cache():
+    import os
+    import tempfile
+
+    folder = os.environ["CRDKG_CACHE_DIR"]
+    assert os.path.basename(folder).startswith("crdkg-test-cache-")
+    assert os.path.dirname(folder) == tempfile.gettempdir()

@@ -105,6 +105,26 @@ def _dataset_of(text: str) -> tuple[str, ...]:
     return _DATASETS[text]
 
 
+_FINGERPRINT: list[bytes] = []
+
+
+def _code_fingerprint() -> bytes:
+    """A digest of the code that works a header out (this module, the lexer, the parameters and
+    the computed columns), so that a change to any of them takes effect at once for unchanged
+    queries: the cache of headers is keyed on it and on the query's text, not on the version
+    number, which does not change between releases."""
+    if not _FINGERPRINT:
+        from .cache import blake2b
+
+        h = blake2b(digest_size=16)
+        here = os.path.dirname(os.path.abspath(__file__))
+        for name in ("catalogue.py", "sparqltext.py", "params.py", "computed.py"):
+            with open(os.path.join(here, name), "rb") as fh:
+                h.update(fh.read())
+        _FINGERPRINT.append(h.digest())
+    return _FINGERPRINT[0]
+
+
 def _header(text: str, path: PathText) -> tuple[dict, str | None, list[str]]:
     """The ``#+`` YAML header, the query form and the variables of a stored query's text, worked out once
     per distinct text: they are kept in the cache folder (in ``marshal`` form, which needs
@@ -112,10 +132,9 @@ def _header(text: str, path: PathText) -> tuple[dict, str | None, list[str]]:
     text. The form is None where the text has none (``query_form`` then says why)."""
     import marshal
 
-    from . import __version__
     from .cache import blake2b, folder
 
-    digest = blake2b(f"{__version__}\0{text}".encode(), digest_size=16).hexdigest()
+    digest = blake2b(_code_fingerprint() + b"\0" + text.encode(), digest_size=16).hexdigest()
     cached = os.path.join(folder(), "headers", f"{digest}.bin")
     try:
         with open(cached, "rb") as fh:
