@@ -25,8 +25,10 @@ HERE = Path(__file__).resolve().parent
 COMMANDS = [
     ("macro-regions (no places)", ["query", "macro-regions", "--format", "csv"]),
     ("strategy-overview (no places)", ["query", "strategy-overview", "--format", "csv"]),
-    ("divisions-in-region west (no places)", ["query", "divisions-in-region", "--param", "region=west", "--format", "csv"]),
-    ("targeting-region 四川 (reads places)", ["query", "targeting-region", "--param", "region=四川", "--format", "csv"]),
+    ("divisions-in-region west (no places)",
+     ["query", "divisions-in-region", "--param", "region=west", "--format", "csv"]),
+    ("targeting-region 四川 (reads places)",
+     ["query", "targeting-region", "--param", "region=四川", "--format", "csv"]),
     ("targeting-region 峨边 (a county)", ["query", "targeting-region", "--param", "region=峨边", "--format", "csv"]),
     ("division-profile 511132 (places and census)", ["query", "division-profile", "--param", "division=511132",
                                                      "--format", "csv"]),
