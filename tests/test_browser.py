@@ -41,7 +41,7 @@ def browser():
 
 @pytest.fixture(scope="module")
 def site():
-    s = Served()
+    s = Served("--cors", "*")  # the exported editor (a file:// page, origin null) queries it
     try:
         yield s.base
     finally:

@@ -322,12 +322,48 @@ def test_it_listens_on_this_machine_only_by_default(served):
         assert sock.connect_ex((sorted(other)[0], served.port)) != 0
 
 
-def test_other_origins_may_query_it(served):
-    """Read-only and public, so a page from anywhere (a static export's editor) may query it."""
+def test_cors_star_let_any_page_read_the_user_s_data(served):
+    """Without --cors no other origin may read the answers: a page the user opens elsewhere
+    could otherwise read everything served, --data files included."""
     req = urllib.request.Request(served.base + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}),
-                                 headers={"Origin": "null", "Accept": "application/sparql-results+json"})
+                                 headers={"Origin": "https://elsewhere.example", "Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(req, timeout=30) as resp:
-        assert resp.headers["Access-Control-Allow-Origin"] == "*"
+        assert resp.headers.get("Access-Control-Allow-Origin") is None
+        # and the headers every answer carries
+        assert resp.headers["X-Content-Type-Options"] == "nosniff"
+        assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
+        assert resp.headers["Referrer-Policy"] == "no-referrer"
+
+
+def test_cors_is_given_to_the_origins_named():
+    s = Served("--cors", "https://editor.example")
+    try:
+        for origin, allowed in (("https://editor.example", "https://editor.example"), ("https://other.example", None)):
+            req = urllib.request.Request(s.base + "/sparql?" + urllib.parse.urlencode({"query": "ASK {}"}),
+                                         headers={"Origin": origin, "Accept": "application/sparql-results+json"})
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                assert resp.headers.get("Access-Control-Allow-Origin") == allowed
+    finally:
+        s.stop()
+
+
+def test_dns_rebinding_worked_without_a_host_check(served):
+    """A foreign Host header (a name rebound to 127.0.0.1) gets 400; this machine's names are answered."""
+    status, _, body = served.fetch(urllib.request.Request(served.base + "/sparql?query=ASK%7B%7D",
+                                                          headers={"Host": "attacker.example"}))
+    assert status == 400 and b"--allow-host" in body
+    for host in ("localhost", f"localhost:{served.port}", f"127.0.0.1:{served.port}"):
+        status, _, _ = served.fetch(urllib.request.Request(served.base + "/sparql?query=ASK%7B%7D",
+                                                           headers={"Host": host}))
+        assert status == 200, host
+
+
+def test_serve_exited_3_on_a_port_in_use_after_saying_serving(served):
+    r = subprocess.run([sys.executable, "-m", "crdkg", "serve", "--port", str(served.port)], cwd=ROOT,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    assert r.stderr.strip().splitlines() == [f"crdkg: error: cannot serve on 127.0.0.1 port {served.port}: "
+                                             "Address already in use"]
 
 
 def test_the_computed_columns_come_through_the_api(served):

@@ -156,6 +156,12 @@ ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
             help="answer 503 to a query that takes longer (default: 30)"),
         Arg("--max-rows", type=int, default=100_000, metavar="N",
             help="refuse a result of more rows or triples (default: 100000)"),
+        Arg("--cors", action="append", default=[], metavar="ORIGIN",
+            help="let pages of ORIGIN read the answers (repeatable; * for any origin, which makes everything "
+                 "served, --data files included, public to any web page; default: no other origin)"),
+        Arg("--allow-host", action="append", default=[], metavar="NAME",
+            help="a Host name the server answers besides localhost, 127.0.0.1, ::1 and --host (repeatable; "
+                 "any other Host header gets 400, against DNS rebinding)"),
     ],
 }
 
@@ -348,12 +354,27 @@ def cmd_serve(args: Namespace) -> int:
             from .errors import InputError
 
             raise InputError("no such file", path=str(path))
+    _check_port_free(args.host, args.port)  # before the graph is parsed and "serving" is said
     engine = api.embedded_engine(data=args.data)
     where = f"http://{args.host if ':' not in args.host else '[' + args.host + ']'}:{args.port}"
     print(f"crdkg: serving {where}/ (SPARQL endpoint {where}/sparql, stored queries {where}/api/queries); "
           "Ctrl-C stops it", file=sys.stderr, flush=True)
-    serve(engine, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows)
+    serve(engine, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
+          cors=args.cors, allowed_hosts=args.allow_host)
     return EXIT_OK
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """A one-line error (exit 2) when the address cannot be bound: in use, or not this machine's."""
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as err:
+            raise CrdkgError(f"cannot serve on {host} port {port}: {err.strerror or err}") from None
 
 
 def cmd_site(args: Namespace) -> int:

@@ -5,7 +5,7 @@ request has a time limit and a size limit, and every error is one line of JSON."
 from __future__ import annotations
 
 import html
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..engines.base import Engine, QueryResult
 from ..errors import CrdkgError, ParameterError, QueryError
@@ -104,8 +105,53 @@ def guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Requ
     return endpoint
 
 
-def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 100_000) -> Starlette:
-    """The application over ``engine``: ``/sparql``, ``/api/queries``, ``/api/openapi.json``."""
+#: Host names every server answers (this machine's)
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+#: headers on every answer: no type sniffing, no framing by other sites, no referrer sent on
+SECURITY_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+                    (b"content-security-policy", b"frame-ancestors 'none'; base-uri 'none'; object-src 'none'"),
+                    (b"referrer-policy", b"no-referrer")]
+
+
+def _host_name(header: str) -> str:
+    """The name of a Host header, without its port (``[::1]:8000`` is ``::1``)."""
+    if header.startswith("["):
+        return header[1:header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class Guard:
+    """ASGI middleware: a request whose Host header names no allowed host gets 400 (against DNS
+    rebinding), and every answer gets :data:`SECURITY_HEADERS`."""
+
+    def __init__(self, app: ASGIApp, *, hosts: Sequence[str]) -> None:
+        self.app = app
+        self.hosts = {h.lower() for h in (*LOCAL_HOSTS, *hosts) if h}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        host = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"host"), "")
+        if _host_name(host).lower() not in self.hosts:
+            response = error_response(400, f"this server does not answer for the host {host[:80]!r}; "
+                                           "start it with --allow-host NAME to answer for NAME")
+            await response(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 100_000,
+               cors: Sequence[str] = (), allowed_hosts: Sequence[str] = ()) -> Starlette:
+    """The application over ``engine``: ``/sparql``, ``/api/queries``, ``/api/openapi.json``.
+    Other origins may read its answers only when ``cors`` names them (``*`` for any); it answers
+    only for this machine's host names and ``allowed_hosts``."""
     from . import queries, sparql
 
     server = Server(engine, timeout=timeout, max_rows=max_rows)
@@ -158,9 +204,11 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
 
-    # read-only and public: any page (a static export's query editor among them) may query it
-    cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"], allow_headers=["*"])
-    return Starlette(routes=routes, middleware=[cors], exception_handlers={Exception: internal_error})
+    middleware = [Middleware(Guard, hosts=list(allowed_hosts))]
+    if cors:  # only when asked: with "*" any page the user opens could read what is served, --data files too
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors), allow_methods=["GET", "POST"],
+                                     allow_headers=["*"]))
+    return Starlette(routes=routes, middleware=middleware, exception_handlers={Exception: internal_error})
 
 
 def _iri(params: dict[str, str]) -> str:
