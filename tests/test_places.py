@@ -213,21 +213,21 @@ def test_a_name_parameter_is_bounded(engine):
 # --- history --------------------------------------------------------------------------------------
 
 HISTORY = ("record", "code", "name", "listed_from", "changed_in", "province", "province_name", "successor",
-           "successor_code", "successor_name", "continued")
+           "successor_code", "successor_name", "continued_as")
 
 
 def test_code_history_of_a_retired_code(engine):
     # division_changes.csv: 110103,崇文区,county,北京市,直辖,1981,2010,110101,110101,no,code retired
     assert rows(run("code-history", engine, code="110103"), *HISTORY) == [
         ("former-division/110103-1981", "110103", "崇文区", "1981", "2010", "division/110000", "北京市",
-         "division/110101", "110101", "东城区", False)]
+         "division/110101", "110101", "东城区", None)]
 
 
 def test_code_history_of_a_code_that_continues_under_another_name(engine):
     # 130602,新市区,county,河北省,保定市,1983,2015,130602,130602,yes,code continues as 竞秀区
     assert rows(run("code-history", engine, code="130602"), *HISTORY) == [
         ("former-division/130602-1983", "130602", "新市区", "1983", "2015", "division/130000", "河北省",
-         "division/130602", "130602", "竞秀区", True)]
+         "division/130602", "130602", "竞秀区", "division/130602")]
 
 
 def test_code_history_of_a_code_with_two_records(engine):

@@ -119,7 +119,9 @@ def test_sparqlwrapper_post(served):
     client.setQuery("SELECT (COUNT(*) AS ?n) WHERE { ?d <https://w3id.org/crdkg/ontology#divisionCode> ?c }")
     client.setReturnFormat(JSON)
     n = int(client.query().convert()["results"]["bindings"][0]["n"]["value"])
-    assert n == 34 + 3  # the provincial-level divisions and the three counties of Xiong'an
+    # 34 provincial-level, 333 prefecture-level and 2,846 county-level divisions, and the 1,023 former
+    # division records (data/reference/divisions/README.md)
+    assert n == 34 + 333 + 2846 + 1023
 
 
 @pytest.mark.parametrize("name", CATALOGUE.names())

@@ -22,7 +22,7 @@ from server import free_port
 
 pytestmark = pytest.mark.server
 CATALOGUE = load_catalogue()
-OURS = {GRAPHS[p] for p in ("ontology", "shapes", "data", "statistics", "description")}
+OURS = {GRAPHS[p] for p in ("ontology", "shapes", "data", "statistics", "places", "census", "description")}
 
 
 THEIRS = "https://example.org/theirs"

@@ -244,6 +244,8 @@ def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None,
             raise ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; "
                                  "give an IRI, a prefixed name, a local name, a code or a label", unmatched=True)
         near = nearest(raw, everything)
+        if near and hasattr(resolver, "labelled"):  # where each lies, to tell apart divisions of one name
+            near = resolver.labelled(near)
         if near:
             hint = f"did you mean {'; '.join(c.describe() for c in near)}?"
         elif len(everything) <= 12:

@@ -67,10 +67,10 @@ def resolver_for(engine: Engine, dataset: Sequence[str] | None = None) -> Resolv
         if text is None:
             return candidates(LIST_QUERY, bindings)
         bindings["text"] = ox.Literal(text)
-        exact = candidates(EXACT_QUERY, bindings)
-        if len(exact) > 1:  # named in the message that says the value is ambiguous
-            exact = [labelled(c) for c in exact]
-        return exact or candidates(FIND_QUERY, bindings)
+        found = candidates(EXACT_QUERY, bindings) or candidates(FIND_QUERY, bindings)
+        if len(found) > 1:  # named in the message that says the value is ambiguous, with where each lies
+            found = [labelled(c) for c in found]
+        return found
 
     def labelled(c: Candidate) -> Candidate:
         query = catalogue[LABELS_QUERY]
@@ -79,6 +79,8 @@ def resolver_for(engine: Engine, dataset: Sequence[str] | None = None) -> Resolv
         return Candidate(iri=c.iri, key=c.key, label_en=_text(rec, "label_en"), label_zh=_text(rec, "label_zh"),
                          within_en=_text(rec, "within_en"), within_zh=_text(rec, "within_zh"))
 
+    #: the few candidates a message names, with their labels and where they lie (``labels``)
+    resolve.labelled = lambda found: [labelled(c) for c in found]  # type: ignore[attr-defined]
     return resolve
 
 
@@ -109,10 +111,10 @@ def history_for(engine: Engine, dataset: Sequence[str] | None = None):
             end = int(_text(first, "changed_in"))
             province, start = _text(first, "province_name"), _text(first, "listed_from")
             what = f"{code} {name} ({province}) was listed {start}-{end - 1} and changed in {end}"
-            if any(_text(r, "continued") == "true" for r in recs):
+            if any(_text(r, "continued_as") for r in recs):
                 said.append(f"{what}: the code continues as "
                             + "; ".join(f"{_text(r, 'successor_name')} (division:{_text(r, 'successor_code')})"
-                                        for r in recs if _text(r, "continued") == "true"))
+                                        for r in recs if _text(r, "continued_as")))
             else:
                 said.append(f"{what}; its area is today in " + "; ".join(
                     f"{_text(r, 'successor_name')} (division:{_text(r, 'successor_code')})" for r in recs))
