@@ -98,14 +98,13 @@ class KnowledgeGraph:
                 _load_file(self.store, path, part)
             self.pending.remove(part)
 
-    def add_part(self, part: str, paths: Sequence[PathText] | None = None) -> None:
-        """Parse the shipped ``part`` (or ``paths``) into its named graph of this store, after
-        the store was loaded: validation adds the deferred parts that a user's files turn out to
-        name. Literals are kept as written when the store keeps them so."""
-        chosen = [os.fspath(p) for p in paths] if paths is not None else resources.part_paths(part)
-        for path in chosen:
-            _load_file(self.store, path, part, encoder=self.encoder)
-        self.files[part] = chosen
+    def add_part(self, part: str, texts: Mapping[str, bytes]) -> None:
+        """Parse the files of ``part`` (``texts``: path to the bytes already read) into its named
+        graph of this store, after the store was loaded: validation adds the deferred parts that
+        a user's files turn out to name. Literals are kept as written when the store keeps them so."""
+        for path, data in texts.items():
+            _load_file(self.store, path, part, encoder=self.encoder, data=data)
+        self.files[part] = list(texts)
         if self.encoder is not None:
             self.encoded = self.encoder.encoded
 

@@ -93,8 +93,9 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
         users = [p for p in chosen if chosen[p] and p != "user-shapes"]
         named = _named_iris(graph, users)
         for part in DEFERRED_PARTS:  # several times the rest of the context each: only when named
-            if _describes(part, named):
-                graph.add_part(part)
+            texts = _texts_if_described(part, named)
+            if texts is not None:
+                graph.add_part(part, texts)
                 data_parts.append(part)
     if shape_paths and not _uses_shacl(graph, [p for p in shape_parts if p != "shapes"]):
         raise InputError("not a shapes file: it uses no term of the SHACL vocabulary",
@@ -136,9 +137,10 @@ def _named_iris(graph, parts: list[str]) -> set[str]:
     return {sol[0].value for sol in found}
 
 
-def _describes(part: str, iris: set[str]) -> bool:
-    """True when the shipped ``part`` describes (has as a subject) one of ``iris``, so that it is
-    needed as context. Read from the files' text without parsing them: the shipped Turtle is in
+def _texts_if_described(part: str, iris: set[str]) -> dict[str, bytes] | None:
+    """The shipped ``part``'s files (path: bytes, read once, to be parsed from these bytes) when it
+    describes (has as a subject) one of ``iris``, so that it is needed as context; None when it
+    describes none. Read from the files' text without parsing them: the shipped Turtle is in
     crdkg's canonical form (``crdkg format --check``), which writes each subject on a line of its
     own at the start of a line, as a prefixed name of :data:`~crdkg.namespaces.PREFIXES` or as
     a full IRI."""
@@ -146,19 +148,18 @@ def _describes(part: str, iris: set[str]) -> bool:
     from ..namespaces import split_iri
 
     if not iris:
-        return False
+        return None
     forms = set()
     for iri in iris:
         forms.add(f"\n<{iri}>\n".encode())
         split = split_iri(iri)
         if split:
             forms.add(f"\n{split[0]}:{split[1]}\n".encode())
+    texts: dict[str, bytes] = {}
     for path in resources.part_paths(part):
         with open(path, "rb") as fh:
-            text = fh.read()
-        if any(form in text for form in forms):
-            return True
-    return False
+            texts[path] = fh.read()
+    return texts if any(form in text for text in texts.values() for form in forms) else None
 
 
 def _uses_shacl(graph, parts: list[str]) -> bool:
