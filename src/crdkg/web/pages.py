@@ -61,7 +61,7 @@ STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0 auto; max-width: 72rem; padding: 0 1rem; color: #222; }
 nav { display: flex; gap: 1rem; padding: .8rem 0; border-bottom: 1px solid #ddd; align-items: baseline; }
 nav .lang { margin-left: auto; }
-table { border-collapse: collapse; margin: .5rem 0 1.5rem; }
+table { border-collapse: collapse; margin: .5rem 0 1.5rem; display: block; max-width: 100%; overflow-x: auto; }
 th, td { border-bottom: 1px solid #eee; padding: .25rem .6rem; text-align: left; vertical-align: top; }
 th { background: #f6f6f6; }
 blockquote { margin: .3rem 0 .3rem 1rem; }
