@@ -54,6 +54,18 @@ def texts(browser, css: str) -> list[str]:
     return [e.text for e in browser.find_elements(By.CSS_SELECTOR, css)]
 
 
+def submit_and_wait(browser, field) -> None:
+    """Submit the field's form and wait for the answer page: Selenium's submit runs a script and
+    returns before the browser has navigated (a click on a link waits, a submit does not)."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    field.submit()
+    wait = WebDriverWait(browser, 60)
+    wait.until(expected_conditions.staleness_of(field))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def test_home_shows_the_strategy_at_a_glance(browser, site):
     browser.get(site + "/")
     assert browser.find_element("tag name", "h1").text == "Strategy for coordinated regional development"
@@ -67,7 +79,7 @@ def test_run_a_stored_query_from_its_form(browser, site):
     browser.find_element(By.LINK_TEXT, "divisions-in-region").click()
     box = browser.find_element(By.NAME, "region")
     box.send_keys("东北地区")
-    box.submit()
+    submit_and_wait(browser, box)
     rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
     codes = sorted(r.find_elements(By.TAG_NAME, "td")[1].text for r in rows)
     assert codes == ["210000", "220000", "230000"]  # Liaoning, Jilin, Heilongjiang

@@ -72,8 +72,6 @@ VIRTUOSO_DIFFERS = {
     # graph itself: dropping it afterwards does not bring them back
     "initiatives": "rows missing (9 of 32): those of the first UNION branch, a path-bound predicate",
     "targeting-region": "no rows (3 expected for Xiong County)",
-    # since the places are loaded (44,000 more triples): geo:sfWithin+ towards a bound region, as targeting-region
-    "divisions-within": "no rows (11 expected for Leshan)",
     "disparity-by-year": "doubles written with six significant digits (0.302691 for 0.30269102371378276)",
 }
 
