@@ -153,7 +153,16 @@ ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
         Arg("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1, this machine only)"),
         Arg("--port", type=int, default=8000, help="the port (default: 8000)"),
         Arg("--timeout", type=float, default=30.0, metavar="SECONDS",
-            help="answer 503 to a query that takes longer (default: 30)"),
+            help="stop a query that takes longer, and answer 503 (default: 30)"),
+        Arg("--workers", type=int, default=None, metavar="N",
+            help="processes that run the queries, each stopped at the time limit (default: one per CPU; "
+                 "0: threads of the server, which cannot stop a query)"),
+        Arg("--memory-limit", type=int, default=2048, metavar="MIB",
+            help="the memory a worker may use beyond the graph; a query needing more is answered 503 "
+                 "(default: 2048)"),
+        Arg("--client-timeout", type=float, default=10.0, metavar="SECONDS",
+            help="close a connection whose request has not arrived whole this long after it began "
+                 "(default: 10)"),
         Arg("--max-rows", type=int, default=100_000, metavar="N",
             help="refuse a result of more rows or triples (default: 100000)"),
         Arg("--cors", action="append", default=[], metavar="ORIGIN",
@@ -347,8 +356,11 @@ def cmd_serve(args: Namespace) -> int:
         raise CrdkgError(f"crdkg serve needs starlette and uvicorn ({err})") from None
     if not 0 < args.port < 65536:
         raise CrdkgError(f"--port {args.port} is not a port (1 to 65535)")
-    if args.timeout <= 0 or args.max_rows <= 0:
-        raise CrdkgError("--timeout and --max-rows must be positive")
+    if min(args.timeout, args.max_rows, args.memory_limit, args.client_timeout) <= 0:
+        raise CrdkgError("--timeout, --max-rows, --memory-limit and --client-timeout must be positive")
+    workers = args.workers if args.workers is not None else max(1, os.cpu_count() or 1)
+    if not 0 <= workers <= 64:
+        raise CrdkgError(f"--workers {workers} is not 0 to 64")
     for path in args.data:
         if not os.path.isfile(path):
             from .errors import InputError
@@ -360,7 +372,8 @@ def cmd_serve(args: Namespace) -> int:
     print(f"crdkg: serving {where}/ (SPARQL endpoint {where}/sparql, stored queries {where}/api/queries); "
           "Ctrl-C stops it", file=sys.stderr, flush=True)
     serve(engine, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
-          cors=args.cors, allowed_hosts=args.allow_host)
+          cors=args.cors, allowed_hosts=args.allow_host, workers=workers, memory_mb=args.memory_limit,
+          client_timeout=args.client_timeout)
     return EXIT_OK
 
 

@@ -17,8 +17,8 @@ TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterator, Mapping
 
-__all__ = ["Token", "is_variable_name", "query_form", "refuse_update", "substitute", "term_to_sparql", "tokens",
-           "variables", "with_dataset", "without_dataset"]
+__all__ = ["MAX_QUERY_CHARS", "MAX_QUERY_DEPTH", "Token", "check_size", "is_variable_name", "query_form",
+           "refuse_update", "substitute", "term_to_sparql", "tokens", "variables", "with_dataset", "without_dataset"]
 
 
 # What the lexer reads as an IRI, a variable and a word, in the terms of regular expressions
@@ -187,6 +187,70 @@ def refuse_service(text: str, *, where: str) -> None:
         raise QueryError(f"{where} has a SERVICE clause, which would send a request over the network; "
                          "crdkg's embedded engine and its validation reach no network"
                          " (crdkg query --allow-service allows it for an ad hoc query)")
+
+
+#: the longest query text crdkg accepts, in characters
+MAX_QUERY_CHARS = 1_000_000
+#: how deep a query may nest: brackets, and the chains of operators, UNION, OPTIONAL and MINUS
+#: that a SPARQL parser nests one inside the next (pyoxigraph's runs out of stack, and ends
+#: the process, at 5,000 nested parentheses or 10,000 chained operators; 1,000 is far beyond
+#: any query people write)
+MAX_QUERY_DEPTH = 1_000
+_OPENING, _CLOSING = frozenset("({["), frozenset(")}]")
+_CHAINING = frozenset("+-*/|^!=<>&")
+_CHAIN_WORDS = frozenset(("UNION", "OPTIONAL", "MINUS"))
+
+
+def check_size(text: str, *, where: str = "the query") -> None:
+    """Raise :class:`QueryError` if ``text`` is longer than :data:`MAX_QUERY_CHARS` or nests
+    deeper than :data:`MAX_QUERY_DEPTH`, before any parser sees it. The depth counted is a
+    bound on the parser's: each open bracket, plus each operator, UNION, OPTIONAL, MINUS or
+    sibling group chained at the levels still open (a VALUES block's rows, being flat, count
+    once). Nearly every query is cleared by counting characters, without lexing it."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"{where} is {len(text):,} characters long; crdkg accepts at most {MAX_QUERY_CHARS:,}")
+    lower = text.lower()
+    bound = sum(text.count(c) for c in "({[+-*/|^!=<>&") + sum(lower.count(w) for w in ("union", "optional", "minus"))
+    if bound <= MAX_QUERY_DEPTH:
+        return
+    chained = [0]  # per open level: its bracket and what is chained at it so far
+    depth = 0  # the sum of chained
+    values_level = -1  # the level of an open VALUES block, whose contents are flat
+    previous: Token | None = None
+    for tok in tokens(text):
+        counted = 0
+        if tok.kind == "word":
+            word = tok.text.upper()
+            if word == "VALUES" and values_level < 0:
+                values_level = len(chained)
+            elif word in _CHAIN_WORDS and values_level < 0:
+                counted = 1
+        elif tok.kind == "punct":
+            c = tok.text
+            if c in _OPENING:
+                counted = 1 if c == "{" and values_level < 0 else 0
+                chained[-1] += counted
+                depth += counted
+                chained.append(1)
+                depth += 1
+                counted = 0
+            elif c in _CLOSING:
+                if len(chained) > 1:
+                    depth -= chained.pop()
+                if values_level >= len(chained):
+                    values_level = -1
+            elif c in _CHAINING and values_level < 0:
+                doubled = (previous is not None and previous.kind == "punct" and previous.start == tok.start - 1
+                           and (previous.text + c) in ("||", "&&", "<=", ">=", "!="))
+                counted = 0 if doubled else 1
+        if counted:
+            chained[-1] += counted
+            depth += counted
+        if depth > MAX_QUERY_DEPTH:
+            line = text.count("\n", 0, tok.start) + 1
+            raise QueryError(f"{where} nests deeper than crdkg's limit of {MAX_QUERY_DEPTH:,} levels (brackets, "
+                             f"and chains of operators, UNION, OPTIONAL and MINUS) at line {line}")
+        previous = tok
 
 
 def with_prefixes(text: str, prefixes: Mapping[str, str]) -> tuple[str, int]:

@@ -28,6 +28,7 @@ class OxigraphEngine(Engine):
         # pyoxigraph's own substitution (SEP-0007) refuses variables that are not projected
         # and ASK and CONSTRUCT queries, so values are substituted as terms, as on an endpoint.
         # the FROM clauses choose the parts (a part not read is not parsed); the user's files always
+        sparqltext.check_size(text)  # pyoxigraph's parser would end the process on a query nested too deep
         dataset: list[str] = []
         text = sparqltext.substitute(text, dict(bindings or {}), keep_dataset=False, dataset=dataset)
         if not self.allow_service:

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from ..errors import QueryError
 from ..namespaces import OWL, SH
-from ..sparqltext import calls_service, substitute, tokens
+from ..sparqltext import calls_service, check_size, substitute, tokens
 from .model import Result, path_sparql, path_text, term_text
 from .shapesgraph import ShapeError, ShapesGraph, Unsupported, pick_message, sh
 
@@ -55,6 +55,10 @@ def check_shape_queries(shapes: ShapesGraph) -> None:
         for key in ("select", "ask", "construct", "update"):
             for text in preds.get(sh(key), ()):
                 query = text.value
+                try:
+                    check_size(query, where=f"the SPARQL of {term_text(node)}")
+                except QueryError as err:
+                    raise ShapeError(str(err)) from None
                 if calls_service(query):
                     raise ShapeError(f"the SPARQL of {term_text(node)} has a SERVICE clause: validation "
                                      "reaches no network")

@@ -4,12 +4,12 @@ request has a time limit and a size limit, and every error is one line of JSON."
 
 from __future__ import annotations
 
+import contextlib
 import html
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-import anyio
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -17,7 +17,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..engines.base import Engine, QueryResult
+from ..engines.base import Engine
 from ..errors import CrdkgError, ParameterError, QueryError
 from .negotiation import MEDIA_TYPES, NotAcceptable, choose
 
@@ -28,59 +28,77 @@ MAX_BODY = 1_000_000
 
 
 class HTTPError(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after
 
 
-def error_response(status: int, message: str, candidates: tuple[str, ...] = ()) -> JSONResponse:
+def error_response(status: int, message: str, candidates: tuple[str, ...] = (), *,
+                   retry_after: int | None = None) -> JSONResponse:
     """``{"error": "one line"}``, with ``"did_you_mean": [...]`` where there are candidates."""
     body: dict[str, object] = {"error": " ".join(message.split())}
     if candidates:
         body["did_you_mean"] = list(candidates)
-    return JSONResponse(body, status_code=status)
+    headers = {"retry-after": str(retry_after)} if retry_after else None
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 class Server:
-    """The state the routes share: the engine, the limits and the service's own URL."""
+    """The state the routes share: the engine, the limits, and the runner of the work."""
 
-    def __init__(self, engine: Engine, *, timeout: float, max_rows: int | None) -> None:
+    def __init__(self, engine: Engine, *, timeout: float, max_rows: int | None, workers: int = 0,
+                 memory_mb: int | None = 2048) -> None:
+        from .workers import runner
+
         self.engine = engine
         self.timeout = timeout
         engine.max_rows = max_rows
         engine.allow_service = False  # no request may reach the network
+        self.runner = runner(engine, workers=workers, timeout=timeout, memory_mb=memory_mb)
 
-    async def run(self, work: Callable[[], T], *, what: str = "the query") -> T:
-        """``work`` in a worker thread, within the time limit (past it the request is answered
-        503; the thread finishes its query and is discarded)."""
+    async def run(self, fn: Callable[..., T], *args: object, what: str = "the query") -> T:
+        """``fn(engine, *args)`` (a function of :mod:`crdkg.web.jobs`) by the runner, within the
+        time limit: past it the request is answered 503, and with worker processes the work is
+        stopped."""
+        from .workers import JobFailed
+
         try:
-            with anyio.fail_after(self.timeout):
-                return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
-        except TimeoutError:
-            raise HTTPError(503, f"{what} took longer than this server's limit of {self.timeout:g} s") from None
+            return await self.runner.run(fn, *args, what=what)
+        except JobFailed as err:
+            raise HTTPError(err.status, str(err), retry_after=err.retry_after) from None
+
+    def close(self) -> None:
+        self.runner.close()
 
 
-def respond(result: QueryResult, request: Request, requested: str | None) -> Response:
-    from ..results import write_result
-
+def negotiate(form: str, request: Request, requested: str | None) -> str:
+    """The result format for a query of ``form``: the ``format`` parameter, or the Accept header."""
     try:
-        fmt = choose(result.form, request.headers.get("accept"), requested)
+        return choose(form, request.headers.get("accept"), requested)
     except NotAcceptable as err:
         raise HTTPError(406, str(err)) from None
-    media = MEDIA_TYPES[fmt]
-    return Response(write_result(result, fmt).encode("utf-8"), media_type=f"{media}; charset=utf-8")
+
+
+def answer(body: bytes, fmt: str) -> Response:
+    return Response(body, media_type=f"{MEDIA_TYPES[fmt]}; charset=utf-8", headers={"vary": "Accept"})
 
 
 async def body_of(request: Request) -> bytes:
     size = request.headers.get("content-length")
     if size is not None and (not size.isdigit() or int(size) > MAX_BODY):
         raise HTTPError(413, f"the request body is larger than {MAX_BODY} bytes")
+    from starlette.requests import ClientDisconnect
+
     chunks, total = [], 0
-    async for chunk in request.stream():
-        total += len(chunk)
-        if total > MAX_BODY:
-            raise HTTPError(413, f"the request body is larger than {MAX_BODY} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            total += len(chunk)
+            if total > MAX_BODY:
+                raise HTTPError(413, f"the request body is larger than {MAX_BODY} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:  # it went, or was cut off for being slow: the answer goes nowhere
+        raise HTTPError(400, "the request body did not arrive whole") from None
     return b"".join(chunks)
 
 
@@ -91,7 +109,7 @@ def guarded(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Requ
         try:
             return await handler(request)
         except HTTPError as err:
-            return error_response(err.status, str(err))
+            return error_response(err.status, str(err), retry_after=err.retry_after)
         except ParameterError as err:
             return error_response(400, str(err), err.candidates)
         except QueryError as err:
@@ -148,24 +166,30 @@ class Guard:
 
 
 def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 100_000,
-               cors: Sequence[str] = (), allowed_hosts: Sequence[str] = ()) -> Starlette:
-    """The application over ``engine``: ``/sparql``, ``/api/queries``, ``/api/openapi.json``.
-    Other origins may read its answers only when ``cors`` names them (``*`` for any); it answers
-    only for this machine's host names and ``allowed_hosts``."""
-    from . import queries, sparql
+               cors: Sequence[str] = (), allowed_hosts: Sequence[str] = (), workers: int = 0,
+               memory_mb: int | None = 2048, cache_mb: int = 64) -> Starlette:
+    """The application over ``engine``: ``/sparql``, ``/api/queries``, ``/api/openapi.json`` and
+    the pages. Other origins may read its answers only when ``cors`` names them (``*`` for any);
+    it answers only for this machine's host names and ``allowed_hosts``. With ``workers``, the
+    work runs in that many processes, stopped at the time limit (:mod:`crdkg.web.workers`);
+    answers carry an ETag and are kept in a cache of ``cache_mb`` MiB (:mod:`crdkg.web.httpcache`)."""
+    from . import jobs, queries, sparql
+    from .httpcache import Conditional, graph_version
 
-    server = Server(engine, timeout=timeout, max_rows=max_rows)
+    version = graph_version(engine)  # before the workers are forked: it reads the graph's files
+    server = Server(engine, timeout=timeout, max_rows=max_rows, workers=workers, memory_mb=memory_mb)
 
-    def page_route(render: Callable[..., str]) -> Callable[[Request], Awaitable[Response]]:
-        """A page: rendered in a worker thread within the time limit; an error is a page too."""
+    def page_route(view: str) -> Callable[[Request], Awaitable[Response]]:
+        """A page: rendered by the runner within the time limit; an error is a page too."""
         from .pages import Page
 
         async def endpoint(request: Request) -> Response:
             lang = request.query_params.get("lang", "en")
-            page = Page(server.engine, lang if lang in ("en", "zh") else "en", request.url.path, request.url.query)
+            lang = lang if lang in ("en", "zh") else "en"
             params = {k: v for k, v in request.query_params.items()}
             try:
-                return HTMLResponse(await server.run(lambda: render(page, request, params), what="the page"))
+                return HTMLResponse(await server.run(jobs.page, view, lang, request.url.path, request.url.query,
+                                                     params, dict(request.path_params), what="the page"))
             except HTTPError as err:
                 status, message = err.status, str(err)
             except QueryError as err:
@@ -173,32 +197,29 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
                 message = str(err)
             except CrdkgError as err:
                 status, message = 400, str(err)
+            page = Page(server.engine, lang, request.url.path, request.url.query)
             return HTMLResponse(page.layout("crdkg", f'<p class="error">{html.escape(message)}</p>'),
                                 status_code=status)
 
         return endpoint
 
-    from . import pages, statistics
-
     async def internal_error(request: Request, exc: Exception) -> Response:
         return error_response(500, f"internal error ({type(exc).__name__}); please report it")
 
     routes = [
-        Route("/", page_route(lambda page, request, params: pages.home(page))),
-        Route("/queries", page_route(lambda page, request, params: pages.queries(page))),
-        Route("/queries/{name}", page_route(lambda page, request, params: pages.query(
-            page, request.path_params["name"], params))),
-        Route("/resource", page_route(lambda page, request, params: pages.resource(page, _iri(params)))),
+        Route("/", page_route("home")),
+        Route("/queries", page_route("queries")),
+        Route("/queries/{name}", page_route("query")),
+        Route("/resource", page_route("resource")),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
-        Route("/editor", page_route(lambda page, request, params: pages.editor(page))),
+        Route("/editor", page_route("editor")),
         Mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")), name="static"),
-        Route("/map", page_route(lambda page, request, params: pages.tile_map(
-            page, params.pop("query", None), params))),
-        Route("/statistics", page_route(lambda page, request, params: statistics.page(page, params))),
-        Route("/sparql", guarded(sparql.handler(server, body_of, respond)), methods=["GET", "POST"]),
-        Route("/api", page_route(lambda page, request, params: pages.api_docs(page))),
+        Route("/map", page_route("map")),
+        Route("/statistics", page_route("statistics")),
+        Route("/sparql", guarded(sparql.handler(server, body_of)), methods=["GET", "POST"]),
+        Route("/api", page_route("api")),
         Route("/api/queries", guarded(queries.listing), methods=["GET"]),
-        Route("/api/queries/{name}", guarded(queries.handler(server, respond)), methods=["GET"]),
+        Route("/api/queries/{name}", guarded(queries.handler(server)), methods=["GET"]),
         Route("/api/openapi.json", guarded(queries.openapi), methods=["GET"]),
     ]
     from starlette.middleware import Middleware
@@ -208,16 +229,16 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
     if cors:  # only when asked: with "*" any page the user opens could read what is served, --data files too
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(cors), allow_methods=["GET", "POST"],
                                      allow_headers=["*"]))
-    return Starlette(routes=routes, middleware=middleware, exception_handlers={Exception: internal_error})
+    middleware.append(Middleware(Conditional, version=version, max_bytes=cache_mb * 1024 * 1024))
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        server.close()  # the worker processes end with the server
 
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={Exception: internal_error},
+                    lifespan=lifespan)
+    app.state.server = server
+    return app
 
-def _iri(params: dict[str, str]) -> str:
-    from ..params import expand_iri
-
-    raw = params.get("iri", "")
-    iri = expand_iri(raw)
-    if not iri:
-        raise CrdkgError(f"give the resource as ?iri=IRI or a prefixed name, not {raw[:80]!r}")
-    return iri
 
 __all__ = ["create_app"]

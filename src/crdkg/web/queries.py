@@ -14,7 +14,6 @@ from starlette.responses import JSONResponse, Response
 from .. import __version__
 from ..api import catalogue
 from ..catalogue import StoredQuery
-from ..engines.base import QueryResult
 from ..params import Parameter
 
 TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
@@ -31,21 +30,20 @@ async def listing(request: Request) -> Response:
     return Response(render_catalogue(list(catalogue()), "json"), media_type="application/json; charset=utf-8")
 
 
-def handler(server: Server, respond: Callable[[QueryResult, Request, str | None], Response]
-            ) -> Callable[[Request], Awaitable[Response]]:
-    from ..querying import run_stored
-    from .app import HTTPError
+def handler(server: Server) -> Callable[[Request], Awaitable[Response]]:
+    from . import jobs
+    from .app import HTTPError, answer, negotiate
 
     async def endpoint(request: Request) -> Response:
-        query = catalogue()[request.path_params["name"]]
+        name = request.path_params["name"]
+        query = catalogue()[name]  # an unknown name is a 404 naming the nearest, before any work
         given: dict[str, str] = {}
         for key, value in request.query_params.multi_items():
             if key in given:
                 raise HTTPError(400, f"parameter {key!r} is given more than once")
             given[key] = value
-        requested = given.pop("format", None)
-        result = await server.run(lambda: run_stored(query, server.engine, given))
-        return respond(result, request, requested)
+        fmt = negotiate(query.form, request, given.pop("format", None))
+        return answer(await server.run(jobs.stored, name, given, fmt), fmt)
 
     return endpoint
 

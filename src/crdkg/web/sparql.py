@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..engines.base import QueryResult
 from ..namespaces import GRAPHS, QUERY_PARTS
 
 TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
@@ -41,10 +40,9 @@ def service_description(url: str) -> str:
 """
 
 
-def handler(server: Server, body_of: Callable[[Request], Awaitable[bytes]],
-            respond: Callable[[QueryResult, Request, str | None], Response]
-            ) -> Callable[[Request], Awaitable[Response]]:
-    from .app import HTTPError
+def handler(server: Server, body_of: Callable[[Request], Awaitable[bytes]]) -> Callable[[Request], Awaitable[Response]]:
+    from . import jobs
+    from .app import HTTPError, answer, negotiate
 
     allowed_graphs = {GRAPHS[p] for p in QUERY_PARTS}
 
@@ -79,11 +77,10 @@ def handler(server: Server, body_of: Callable[[Request], Awaitable[bytes]],
                                  f"it cannot query {sorted(graphs - allowed_graphs)[0]}")
         formats = [v for k, v in params if k == "format"]
         text = queries[0]
-        from ..api import run_sparql
-        from ..sparqltext import query_form
+        from ..sparqltext import check_size, query_form
 
-        query_form(text)  # an update or no query form at all: a clear error before any work
-        result = await server.run(lambda: run_sparql(text, engine=server.engine, prefixes=True))
-        return respond(result, request, formats[0] if formats else None)
+        check_size(text)  # too long or too deep for the parser: a clear error before any work
+        fmt = negotiate(query_form(text), request, formats[0] if formats else None)  # an update: refused here
+        return answer(await server.run(jobs.sparql, text, fmt), fmt)
 
     return endpoint
