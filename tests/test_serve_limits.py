@@ -217,16 +217,16 @@ def test_slow_clients_were_never_timed_out():
 
 
 def test_a_full_queue_is_503_with_retry_after():
-    """One worker and a queue of eight: of 16 slow queries sent at once, those beyond the
+    """One worker and a queue of four: of 12 slow queries sent at once, those beyond the
     queue are turned away at once with Retry-After."""
-    s = Served("--timeout", "2", "--workers", "1")
+    s = Served("--timeout", "2", "--workers", "1", "--queue", "4")
     try:
-        with ThreadPoolExecutor(16) as pool:
-            answers = list(pool.map(lambda _: post(s.base, CARTESIAN), range(16)))
+        with ThreadPoolExecutor(12) as pool:
+            answers = list(pool.map(lambda _: post(s.base, CARTESIAN), range(12)))
         busy = [(h, json.loads(b)["error"]) for status, h, b in answers if b"busy" in b]
         assert len(busy) >= 4 and all(status == 503 for status, _, _ in answers)
         assert all(h.get("Retry-After", "").isdigit() for h, _ in busy)
-        assert busy[0][1].startswith("this server is busy (1 queries running, 8 waiting)")
+        assert busy[0][1].startswith("this server is busy (queries running: 1, waiting: 4)")
     finally:
         s.stop()
 

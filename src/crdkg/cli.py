@@ -157,6 +157,9 @@ ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
         Arg("--workers", type=int, default=None, metavar="N",
             help="processes that run the queries, each stopped at the time limit (default: one per CPU; "
                  "0: threads of the server, which cannot stop a query)"),
+        Arg("--queue", type=int, default=None, metavar="N",
+            help="queries that may wait for a worker; more are answered 503 with Retry-After "
+                 "(default: 32 per worker)"),
         Arg("--memory-limit", type=int, default=2048, metavar="MIB",
             help="the memory a worker may use beyond the graph; a query needing more is answered 503 "
                  "(default: 2048)"),
@@ -361,6 +364,9 @@ def cmd_serve(args: Namespace) -> int:
     workers = args.workers if args.workers is not None else max(1, os.cpu_count() or 1)
     if not 0 <= workers <= 64:
         raise CrdkgError(f"--workers {workers} is not 0 to 64")
+    queue = args.queue if args.queue is not None else 32 * max(1, workers)
+    if queue < 0:
+        raise CrdkgError(f"--queue {queue} is negative")
     for path in args.data:
         if not os.path.isfile(path):
             from .errors import InputError
@@ -372,8 +378,8 @@ def cmd_serve(args: Namespace) -> int:
     print(f"crdkg: serving {where}/ (SPARQL endpoint {where}/sparql, stored queries {where}/api/queries); "
           "Ctrl-C stops it", file=sys.stderr, flush=True)
     serve(engine, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
-          cors=args.cors, allowed_hosts=args.allow_host, workers=workers, memory_mb=args.memory_limit,
-          client_timeout=args.client_timeout)
+          cors=args.cors, allowed_hosts=args.allow_host, workers=workers, queue=queue,
+          memory_mb=args.memory_limit, client_timeout=args.client_timeout)
     return EXIT_OK
 
 

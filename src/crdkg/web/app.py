@@ -48,14 +48,14 @@ class Server:
     """The state the routes share: the engine, the limits, and the runner of the work."""
 
     def __init__(self, engine: Engine, *, timeout: float, max_rows: int | None, workers: int = 0,
-                 memory_mb: int | None = 2048) -> None:
+                 queue: int | None = None, memory_mb: int | None = 2048) -> None:
         from .workers import runner
 
         self.engine = engine
         self.timeout = timeout
         engine.max_rows = max_rows
         engine.allow_service = False  # no request may reach the network
-        self.runner = runner(engine, workers=workers, timeout=timeout, memory_mb=memory_mb)
+        self.runner = runner(engine, workers=workers, timeout=timeout, queue=queue, memory_mb=memory_mb)
 
     async def run(self, fn: Callable[..., T], *args: object, what: str = "the query") -> T:
         """``fn(engine, *args)`` (a function of :mod:`crdkg.web.jobs`) by the runner, within the
@@ -167,7 +167,7 @@ class Guard:
 
 def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 100_000,
                cors: Sequence[str] = (), allowed_hosts: Sequence[str] = (), workers: int = 0,
-               memory_mb: int | None = 2048, cache_mb: int = 64) -> Starlette:
+               queue: int | None = None, memory_mb: int | None = 2048, cache_mb: int = 64) -> Starlette:
     """The application over ``engine``: ``/sparql``, ``/api/queries``, ``/api/openapi.json`` and
     the pages. Other origins may read its answers only when ``cors`` names them (``*`` for any);
     it answers only for this machine's host names and ``allowed_hosts``. With ``workers``, the
@@ -177,7 +177,7 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
     from .httpcache import Conditional, graph_version
 
     version = graph_version(engine)  # before the workers are forked: it reads the graph's files
-    server = Server(engine, timeout=timeout, max_rows=max_rows, workers=workers, memory_mb=memory_mb)
+    server = Server(engine, timeout=timeout, max_rows=max_rows, workers=workers, queue=queue, memory_mb=memory_mb)
 
     def page_route(view: str) -> Callable[[Request], Awaitable[Response]]:
         """A page: rendered by the runner within the time limit; an error is a page too."""

@@ -6,7 +6,7 @@ those (:func:`graph_version`) and of what chooses the representation (the path, 
 string, the ``Accept`` header and the Host it is addressed to): a client or a proxy that
 sends it back in ``If-None-Match`` gets ``304`` without any work. A successful answer is kept
 in a cache of bounded size (least recently used out first), so a repeated stored query costs
-a dictionary look-up.
+a dictionary look-up; a request with ``Cache-Control: no-cache`` is worked out anew.
 """
 
 from __future__ import annotations
@@ -46,6 +46,11 @@ def graph_version(engine: Engine) -> str:
     return h.hexdigest()
 
 
+def headers_of(scope: Scope, name: bytes) -> bytes:
+    """The value of the request header ``name`` (lower case), or empty."""
+    return next((v for k, v in scope["headers"] if k == name), b"").lower()
+
+
 class Conditional:
     """ASGI middleware: GET answers get an ``ETag`` and ``Cache-Control``; ``If-None-Match``
     with the current tag gets 304; 200 answers up to :data:`MAX_ENTRY` are kept, ``max_bytes``
@@ -71,12 +76,13 @@ class Conditional:
             return
         key, tag = self.etag(scope)
         validators = [(b"etag", tag), (b"cache-control", f"max-age={MAX_AGE}".encode())]
-        asked = dict(scope["headers"]).get(b"if-none-match", b"")
+        asked = headers_of(scope, b"if-none-match")
         if tag in [t.strip().removeprefix(b"W/") for t in asked.split(b",")] or asked.strip() == b"*":
             await send({"type": "http.response.start", "status": 304, "headers": validators})
             await send({"type": "http.response.body", "body": b""})
             return
-        hit = self.entries.get(key)
+        fresh = b"no-cache" in headers_of(scope, b"cache-control") or b"no-cache" in headers_of(scope, b"pragma")
+        hit = None if fresh else self.entries.get(key)  # a client may ask for the answer worked out anew
         if hit is not None:
             self.entries.move_to_end(key)
             headers, body = hit
@@ -108,6 +114,7 @@ class Conditional:
 
     def keep(self, key: bytes, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         if key in self.entries:
+            self.entries.move_to_end(key)
             return
         self.entries[key] = (headers, body)
         self.size += len(body) + len(key)

@@ -65,7 +65,8 @@ def protocol(client_timeout: float) -> type:
 
 def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 8000, timeout: float = 30.0,
           max_rows: int | None = 100_000, cors: Sequence[str] = (), allowed_hosts: Sequence[str] = (),
-          workers: int = 2, memory_mb: int | None = 2048, client_timeout: float = 10.0) -> None:
+          workers: int = 2, queue: int | None = None, memory_mb: int | None = 2048,
+          client_timeout: float = 10.0) -> None:
     """Serve ``engine`` until interrupted."""
     import uvicorn
 
@@ -73,7 +74,7 @@ def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 8000, timeout:
 
     hosts = [host, *allowed_hosts] if host not in ("0.0.0.0", "::") else [*allowed_hosts]
     app = create_app(engine, timeout=timeout, max_rows=max_rows, cors=cors, allowed_hosts=hosts,
-                     workers=workers, memory_mb=memory_mb)
+                     workers=workers, queue=queue, memory_mb=memory_mb)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
                     http=protocol(client_timeout), limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=5)

@@ -264,7 +264,7 @@ class ProcessPool:
         if self._slots is None:
             self._slots = anyio.Semaphore(self.size)
         if self.waiting >= self.queue:
-            raise JobFailed(503, f"this server is busy ({self.size} queries running, {self.waiting} waiting); "
+            raise JobFailed(503, f"this server is busy (queries running: {self.size}, waiting: {self.waiting}); "
                                  "try again shortly", retry_after=max(1, round(self.timeout / 10)))
         started = time.monotonic()
         self.waiting += 1
@@ -311,5 +311,5 @@ def runner(engine: Engine, *, workers: int, timeout: float, queue: int | None = 
     graph = getattr(engine, "graph", None)
     if graph is not None:  # every part parsed once, here, rather than by each worker
         graph.parse_pending(graph.parts)
-    return ProcessPool(engine, size=workers, timeout=timeout, queue=queue if queue is not None else 8 * workers,
+    return ProcessPool(engine, size=workers, timeout=timeout, queue=queue if queue is not None else 32 * workers,
                        memory_mb=memory_mb)
