@@ -97,6 +97,39 @@ def test_a_corrupt_entry_is_built_again(cache_dir, tmp_path):
     assert _label(load_graph(extra=[mine], cache=True)) == ["first"]
 
 
+def test_a_corrupt_cache_entry_grew_to_18_gb(cache_dir, tmp_path, capsys):
+    """64 bytes flipped in the largest file of an entry's store (pyoxigraph read such an entry
+    without end): found before the store is opened, reported in one line, removed and built
+    again; the answer is right and the next run uses the new entry silently."""
+    mine = tmp_path / "mine.ttl"
+    _data(mine, "first")
+    load_graph(extra=[mine], cache=True)
+    (entry,) = [d for d in cache_dir.iterdir() if (d / "complete").exists()]
+    largest = max((f for f in (entry / "store").iterdir() if f.is_file()), key=lambda f: f.stat().st_size)
+    data = bytearray(largest.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(b ^ 0xFF for b in data[middle:middle + 64])
+    largest.write_bytes(bytes(data))
+    capsys.readouterr()
+    assert _label(load_graph(extra=[mine], cache=True)) == ["first"]
+    err = capsys.readouterr().err
+    assert err == (f"crdkg: warning: the cache entry {entry} is corrupt: {largest.name} is not as it was written; "
+                   "it is removed and built again\n")
+    assert _label(load_graph(extra=[mine], cache=True)) == ["first"]
+    assert capsys.readouterr().err == ""
+
+
+def test_an_entry_without_its_record_is_built_again(cache_dir, tmp_path, capsys):
+    mine = tmp_path / "mine.ttl"
+    _data(mine, "first")
+    load_graph(extra=[mine], cache=True)
+    (entry,) = [d for d in cache_dir.iterdir() if (d / "complete").exists()]
+    (entry / "complete").write_text("")  # as an older crdkg left it
+    capsys.readouterr()
+    assert _label(load_graph(extra=[mine], cache=True)) == ["first"]
+    assert "has no record of its files" in capsys.readouterr().err
+
+
 def test_an_unusable_cache_falls_back_to_memory_with_a_warning(tmp_path):
     from conftest import run_cli
 

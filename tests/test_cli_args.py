@@ -186,9 +186,21 @@ def test_a_cold_query_loads_no_heavy_module(tmp_path, argv):
     assert out.stdout.splitlines()[-1] == "[]"
 
 
-def test_argparse_errors_still_exit_2_with_usage(capsys):
-    with pytest.raises(SystemExit) as exc:
-        cli.main(["query", "macro-regions", "--format", "yaml"])
-    assert exc.value.code == 2
-    err = capsys.readouterr().err
-    assert "usage: crdkg query" in err and "invalid choice: 'yaml'" in err
+def test_argparse_errors_ran_to_2_to_9_lines_with_usage(capsys):
+    """A wrong invocation is one line, naming what was wrong and where to read more, exit 2."""
+    cases = [
+        (["query", "macro-regions", "--format", "yaml"],
+         "crdkg: error: argument --format: invalid choice: 'yaml' (choose from 'table', 'csv', 'tsv', 'json', "
+         "'xml', 'markdown', 'turtle', 'ntriples', 'jsonld') (see crdkg query --help)\n"),
+        (["serve", "--port", "eighty"], "crdkg: error: argument --port: invalid int value: 'eighty' "
+                                        "(see crdkg serve --help)\n"),
+        ([], "crdkg: error: the following arguments are required: COMMAND (see crdkg --help)\n"),
+        (["valdate"], "crdkg: error: argument COMMAND: invalid choice: 'valdate' (choose from 'info', 'queries', "
+                      "'query', 'validate', 'export', 'load', 'format', 'site', 'serve') (did you mean validate?) "
+                      "(see crdkg --help)\n"),
+    ]
+    for argv, expected in cases:
+        with pytest.raises(SystemExit) as exc:
+            cli.main(argv)
+        assert exc.value.code == 2
+        assert capsys.readouterr().err == expected

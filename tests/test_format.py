@@ -132,6 +132,43 @@ def test_a_killed_write_leaves_the_old_file_whole(tmp_path):
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGINT"])
+def test_format_left_hidden_tmp_files_after_a_kill(tmp_path, how):
+    """Terminated or interrupted while the new text is written (before the rename): exit 130,
+    one line, the old file whole and no temporary file beside it."""
+    path = _write(tmp_path, "ex:b ex:p ex:o . ex:a ex:p ex:o .\n")
+    before = path.read_bytes()
+    code = ("import os, signal\n"
+            f"def stop(fd): os.kill(os.getpid(), signal.{how})\n"
+            "os.fsync = stop\n"
+            "from crdkg.cli import main\n"
+            f"raise SystemExit(main(['format', {str(path)!r}]))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert (proc.returncode, proc.stderr) == (130, "crdkg: interrupted\n")
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_format_sweeps_the_tmp_files_a_killed_run_left(tmp_path):
+    """A run killed outright (SIGKILL) leaves its temporary file; the next run on that file removes
+    it once it is an hour old, and leaves alone files that are not crdkg's or are recent."""
+    path = _write(tmp_path, "ex:b ex:p ex:o . ex:a ex:p ex:o .\n")
+    stale = tmp_path / ".f.ttl.crdkg.k3j9x_2a.tmp"
+    recent = tmp_path / ".f.ttl.crdkg.abcdefgh.tmp"
+    other = tmp_path / ".f.ttl.mine.tmp"
+    for p in (stale, recent, other):
+        p.write_text("half a file")
+    two_hours_ago = os.path.getmtime(path) - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    os.utime(other, (two_hours_ago, two_hours_ago))
+    r = run_cli("format", str(path))
+    assert r.code == 0, r.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, recent.name, other.name])
+    os.utime(recent, (two_hours_ago, two_hours_ago))
+    assert run_cli("format", str(path)).code == 0  # in canonical form now: nothing to write, still swept
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([path.name, other.name])
+
+
 def test_generated_graphs_keep_their_graph_through_the_formatter(tmp_path):
     """A property test: random graphs (IRIs, literals of many datatypes and languages, blank
     nodes in trees) are formatted, and the file parses to the same graph, or is refused."""

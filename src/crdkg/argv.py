@@ -228,7 +228,8 @@ def build_parser(commands: Mapping[str, Sequence[Arg | Group | Exclusive]], help
                 near = difflib.get_close_matches(word, list(commands), n=1, cutoff=0.6)
                 if near:
                     message += f" (did you mean {near[0]}?)"
-            super().error(message)
+            # one line, as every error of crdkg, rather than argparse's usage block and the message
+            self.exit(2, f"crdkg: error: {' '.join(message.split())} (see {self.prog} --help)\n")
 
     top = dict(kwargs)
     version = top.pop("version", None)

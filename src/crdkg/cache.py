@@ -85,6 +85,39 @@ def read_files(files: Paths) -> tuple[str, dict[str, bytes]]:
     return h.hexdigest(), contents
 
 
+def manifest(entry: Path) -> str:
+    """What an entry's store is made of, written when it is complete: a line per file of the
+    store with its size and digest, so that an entry changed since (a bad disk, a stray write,
+    a copy cut short) is found before pyoxigraph opens it (a corrupt store can make it read
+    without end)."""
+    lines = ["crdkg cache entry 1"]
+    for f in sorted((entry / "store").iterdir()):
+        if f.is_file() and not f.name.startswith("LOG"):  # RocksDB's own log of what it did may grow
+            h = blake2b(digest_size=16)
+            with open(f, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+            lines.append(f"{f.stat().st_size} {h.hexdigest()} {f.name}")
+    return "\n".join(lines) + "\n"
+
+
+def check_entry(entry: Path) -> str | None:
+    """None when the entry's store is as :func:`manifest` recorded it; else what differs."""
+    try:
+        recorded = (entry / "complete").read_text(encoding="utf-8")
+        actual = manifest(entry)
+    except (OSError, UnicodeDecodeError) as err:
+        return f"it cannot be read ({getattr(err, 'strerror', None) or err})"
+    if recorded == actual:
+        return None
+    if not recorded.startswith("crdkg cache entry 1\n"):
+        return "it has no record of its files (made by an older crdkg)"
+    was = {line.rsplit(" ", 1)[-1]: line for line in recorded.splitlines()[1:]}
+    now = {line.rsplit(" ", 1)[-1]: line for line in actual.splitlines()[1:]}
+    changed = sorted(name for name in was.keys() | now.keys() if was.get(name) != now.get(name))
+    return f"{changed[0]} is not as it was written" if changed else "its record does not match"
+
+
 def _prune(root: Path) -> None:
     import shutil
     import time
@@ -125,12 +158,19 @@ def cached_store(files: Paths, load: Callable[[ox.Store, str, str, bytes], None]
     digest, contents = read_files(files)
     entry = root / digest
     if (entry / "complete").exists():
-        try:
-            ready = ox.Store.read_only(str(entry / "store"))
-            (entry / "complete").touch()
-            return ready
-        except (OSError, RuntimeError, ValueError):
-            shutil.rmtree(entry, ignore_errors=True)  # corrupt: built again below
+        problem = check_entry(entry)
+        if problem is None:
+            try:
+                ready = ox.Store.read_only(str(entry / "store"))
+                (entry / "complete").touch()
+                return ready
+            except (OSError, RuntimeError, ValueError) as err:
+                problem = f"it does not open ({err})"
+        import sys
+
+        print(f"crdkg: warning: the cache entry {entry} is corrupt: {problem}; it is removed and built again",
+              file=sys.stderr)
+        shutil.rmtree(entry, ignore_errors=True)
     building = root / f"{entry.name}.building-{os.getpid()}"
     store: ox.Store | None = None  # named, so that a failure can drop it before the folder goes
     try:
@@ -144,11 +184,13 @@ def cached_store(files: Paths, load: Callable[[ox.Store, str, str, bytes], None]
                 load(store, os.fspath(path), part, contents[os.fspath(path)])
         store.flush()
         del store
+        (building / "complete.tmp").write_text(manifest(building), encoding="utf-8")
         try:
             building.rename(entry)
         except OSError:  # another process built it first
             shutil.rmtree(building, ignore_errors=True)
-        (entry / "complete").touch()
+        else:
+            (entry / "complete.tmp").rename(entry / "complete")  # the entry is complete once this is there
         return ox.Store.read_only(str(entry / "store"))
     except (OSError, RuntimeError) as err:
         store = None

@@ -344,6 +344,7 @@ def cmd_format(args: Namespace) -> int:
     from .format import format_files
 
     files = [Path(f) for f in args.files] or resources.shipped_files()
+    _terminate_as_interrupt()  # a SIGTERM mid-write then removes the temporary file, as Ctrl-C does
     changed = format_files(files, check=args.check, drop_comments=args.drop_comments)
     for path in changed:
         print(f"{path}: {'not in canonical form' if args.check else 'rewritten'}")
@@ -381,6 +382,19 @@ def cmd_serve(args: Namespace) -> int:
           cors=args.cors, allowed_hosts=args.allow_host, workers=workers, queue=queue,
           memory_mb=args.memory_limit, client_timeout=args.client_timeout)
     return EXIT_OK
+
+
+def _terminate_as_interrupt() -> None:
+    """From now on SIGTERM ends the command as Ctrl-C does (exit 130, "interrupted"), so that
+    the clean-up of a command that writes files runs."""
+    import signal
+    import threading
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupted)
 
 
 def _check_port_free(host: str, port: int) -> None:

@@ -168,7 +168,9 @@ def format_files(paths: Iterable[Path], *, check: bool = False, drop_comments: b
     if not check:
         for path, text, canonical in planned:
             if canonical != text:
-                write_atomically(path, canonical)
+                write_atomically(path, canonical)  # which sweeps first
+            else:
+                sweep_stale(path)
     return changed
 
 
@@ -267,15 +269,47 @@ def _same_graph(a: rdflib.Graph, b: rdflib.Graph) -> bool:
     return len(a) == len(b) and literals(a) == literals(b) and isomorphic(a, b)
 
 
+#: what marks crdkg's temporary files: ``.NAME.crdkg.XXXXXXXX.tmp`` beside the file NAME
+TMP_MARK = ".crdkg."
+#: a temporary file of crdkg's older than this (seconds) was left by a process that was killed
+STALE_AFTER = 3600
+
+
+def sweep_stale(path: Path) -> list[Path]:
+    """Remove the temporary files that a killed ``crdkg format`` left beside ``path`` (named
+    as :func:`write_atomically` names them, and older than :data:`STALE_AFTER`, so that a run
+    still writing is left alone); the removed files."""
+    import time
+
+    removed = []
+    prefix = f".{path.name}{TMP_MARK}"
+    try:
+        candidates = [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".tmp")
+                      and len(p.name) == len(prefix) + 8 + 4]
+    except OSError:
+        return removed
+    for p in candidates:
+        try:
+            if p.is_file() and not p.is_symlink() and time.time() - p.stat().st_mtime > STALE_AFTER:
+                p.unlink()
+                removed.append(p)
+        except OSError:
+            pass
+    return removed
+
+
 def write_atomically(path: Path, text: str) -> None:
     """Replace ``path`` with ``text`` or leave it as it was: a temporary file in the same
-    folder, written and flushed to disk, then renamed over the file."""
+    folder, written and flushed to disk, then renamed over the file. The temporary file is
+    removed on every way out that Python sees (an error, Ctrl-C, SIGTERM in the command line);
+    one left by a killed run is swept by the next (:func:`sweep_stale`)."""
     import os
     import tempfile
 
     from .errors import CrdkgError
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    sweep_stale(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TMP_MARK}", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -289,12 +323,14 @@ def write_atomically(path: Path, text: str) -> None:
             mode = 0o666 & ~umask
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except OSError as err:
+    except BaseException as err:  # Ctrl-C and SIGTERM (an exception in the CLI) too: no temporary file stays
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise CrdkgError(f"{path}: cannot write: {err.strerror or err}; the file is left as it was") from None
+        if isinstance(err, OSError):
+            raise CrdkgError(f"{path}: cannot write: {err.strerror or err}; the file is left as it was") from None
+        raise
     try:
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
