@@ -281,7 +281,7 @@ def sweep_stale(path: Path) -> list[Path]:
     still writing is left alone); the removed files."""
     import time
 
-    removed = []
+    removed: list[Path] = []
     prefix = f".{path.name}{TMP_MARK}"
     try:
         candidates = [p for p in path.parent.iterdir() if p.name.startswith(prefix) and p.name.endswith(".tmp")
