@@ -280,3 +280,35 @@ def test_the_statistics_page_in_chinese(browser, site):
     lines = dict(_chart(browser)["lines"])
     assert sorted(lines) == sorted(["东部地区", "中部地区", "西部地区", "东北地区"])
     assert "板块数据由 crdkg 计算" in browser.find_element("tag name", "figcaption").text
+
+
+def test_any_web_page_could_read_the_server_cross_origin(browser, tmp_path):
+    """A page of another origin (here one served on another port of this machine) cannot read
+    what `crdkg serve` answers unless --cors names its origin; the server's own pages run under
+    its Content-Security-Policy with nothing refused."""
+    import http.server
+    import threading
+
+    from test_serve import Served
+
+    (tmp_path / "index.html").write_text("<!doctype html><title>another site</title>")
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(*a, directory=str(tmp_path), **k)  # noqa: E731
+    other = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=other.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{other.server_address[1]}"
+    read = """const done = arguments[arguments.length - 1];
+        fetch(arguments[0]).then(r => r.text()).then(t => done("read: " + t.length), e => done("refused"));"""
+    closed, opened = Served(), Served("--cors", origin)
+    try:
+        browser.get(origin + "/index.html")
+        assert browser.execute_async_script(read, closed.base + "/api/queries/macro-regions") == "refused"
+        assert browser.execute_async_script(read, opened.base + "/api/queries/macro-regions").startswith("read: ")
+        for path in ("/", "/statistics", "/map", "/resource?iri=region:west", "/editor"):
+            browser.get(closed.base + path)
+            refused = [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+            assert refused == [], path
+        assert browser.execute_script("return !!window.crdkgEditor")  # the last page, the editor: its script ran
+    finally:
+        closed.stop()
+        opened.stop()
+        other.shutdown()

@@ -66,6 +66,7 @@ th, td { border-bottom: 1px solid #eee; padding: .25rem .6rem; text-align: left;
 th { background: #f6f6f6; }
 blockquote { margin: .3rem 0 .3rem 1rem; }
 .tiles { position: relative; }
+.chart { position: relative; height: 26rem; }
 .tile { position: absolute; width: 5.6rem; height: 3.6rem; border-radius: .3rem; color: #111; font-size: .8rem;
         display: flex; align-items: center; justify-content: center; text-align: center; text-decoration: none; }
 .legend span { display: inline-block; width: 1rem; height: 1rem; vertical-align: middle; margin: 0 .3rem 0 1rem; }
@@ -323,28 +324,25 @@ def editor(page: Page) -> str:
     options = "".join(f'<option value="{html.escape(n)}">{html.escape(n)}</option>' for n in examples)
     # served: this server's endpoint and assets; in a static export: the configured endpoint,
     # and the assets copied into the site
-    assets = html.escape(page.relative("static/yasgui/")) if page.static is not None else "/static/yasgui/"
-    endpoint = json.dumps(page.endpoint or "") if page.static is not None else 'new URL("/sparql", location.href).href'
+    assets = html.escape(page.relative("static/")) if page.static is not None else "/static/"
+    data = json_block({"examples": examples, "endpoint": page.endpoint if page.static is not None else None})
     script = f"""
-<link rel="stylesheet" href="{assets}yasgui.min.css">
-<script src="{assets}yasgui.min.js"></script>
+<link rel="stylesheet" href="{assets}yasgui/yasgui.min.css">
+<script src="{assets}yasgui/yasgui.min.js"></script>
 <p><label>{html.escape(page.words["queries"])}:
 <select id="examples"><option value=""></option>{options}</select></label></p>
 <div id="yasgui"></div>
-<script>
-const examples = {json.dumps(examples, ensure_ascii=False)};
-const Y = window.Yasgui.default || window.Yasgui;
-Y.Yasqe.defaults.autocompleters = ["prefixes", "variables"];  // the others ask a service on the internet
-const yasgui = new Y(document.getElementById("yasgui"), {{
-  requestConfig: {{ endpoint: {endpoint}, method: "POST" }},
-  copyEndpointOnNewTab: false, endpointCatalogueOptions: {{ getData: () => [] }}, persistenceId: null
-}});
-document.getElementById("examples").addEventListener("change", (e) => {{
-  if (examples[e.target.value]) yasgui.getTab().setQuery(examples[e.target.value]);
-}});
-window.crdkgEditor = yasgui;
-</script>"""
+<script type="application/json" id="editor-data">{data}</script>
+<script src="{assets}crdkg/editor.js"></script>"""
     return page.layout("SPARQL", script)
+
+
+def json_block(value: object) -> str:
+    """``value`` as JSON for a ``<script type="application/json">`` block: no ``<`` in it, so
+    nothing in the data can end the block or open a tag."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def api_docs(page: Page) -> str:

@@ -9,7 +9,6 @@ crdkg serves itself (``static/chartjs/``)."""
 from __future__ import annotations
 
 import html
-import json
 
 from .pages import COLOURS, TILES, Page, _v
 
@@ -99,41 +98,16 @@ def _chart(page: Page, w: dict[str, str], regions: list[dict], years: list[str])
             notes.append(f"{label} ({launch}): {w['outside']}")
         else:
             launches.append({"year": launch, "label": f"{label} {launch}", "strategy": _v(s["strategy"])})
-    # inside a <script>: "</" would end it
-    data = json.dumps({"years": years, "datasets": datasets, "launches": launches}, ensure_ascii=False)
-    data = data.replace("</", "<\\/")
-    assets = html.escape(page.relative("static/chartjs/") if page.static is not None else "/static/chartjs/")
+    from .pages import json_block
+
+    data = json_block({"years": years, "datasets": datasets, "launches": launches})
+    assets = html.escape(page.relative("static/") if page.static is not None else "/static/")
     caption = " ".join([w["computed"], w["launches"], *(n + "." for n in notes)])
-    return f"""<figure><div style="position:relative; height:26rem"><canvas id="gdp-chart"></canvas></div>
+    return f"""<figure><div class="chart"><canvas id="gdp-chart"></canvas></div>
 <figcaption>{html.escape(w['chart'])}. {html.escape(caption)}</figcaption></figure>
-<script src="{assets}chart.umd.min.js"></script>
-<script>
-(function () {{
-  const data = {data};
-  const launchLines = {{
-    id: "launches",
-    afterDatasetsDraw(chart) {{
-      const x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
-      ctx.save();
-      data.launches.forEach((l, i) => {{
-        const at = x.getPixelForValue(data.years.indexOf(l.year));
-        ctx.strokeStyle = "#555"; ctx.setLineDash([5, 4]);
-        ctx.beginPath(); ctx.moveTo(at, area.top); ctx.lineTo(at, area.bottom); ctx.stroke();
-        ctx.setLineDash([]); ctx.fillStyle = "#333"; ctx.font = "12px system-ui, sans-serif";
-        ctx.fillText(l.label, at + 4, area.top + 14 + 16 * i);
-      }});
-      ctx.restore();
-    }}
-  }};
-  window.crdkgChart = new Chart(document.getElementById("gdp-chart"), {{
-    type: "line",
-    data: {{ labels: data.years, datasets: data.datasets }},
-    options: {{ maintainAspectRatio: false, animation: false, scales: {{ y: {{ beginAtZero: true }} }} }},
-    plugins: [launchLines]
-  }});
-  window.crdkgLaunches = data.launches;
-}})();
-</script>"""
+<script type="application/json" id="gdp-data">{data}</script>
+<script src="{assets}chartjs/chart.umd.min.js"></script>
+<script src="{assets}crdkg/chart.js"></script>"""
 
 
 def _map(page: Page, w: dict[str, str], series: str, year: str) -> str:
