@@ -318,7 +318,6 @@ def tile_map(page: Page, name: str | None, given: dict[str, str]) -> str:
 def editor(page: Page) -> str:
     """The query editor: YASGUI (served by crdkg, no CDN) on this server's endpoint, with the
     stored queries to start from (their text runs as it is: the defaults are in the body)."""
-    import json
 
     examples = {q.name: q.text for q in catalogue()}
     options = "".join(f'<option value="{html.escape(n)}">{html.escape(n)}</option>' for n in examples)

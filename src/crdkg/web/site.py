@@ -111,7 +111,8 @@ def export_site(engine: Engine, out: str | os.PathLike[str], *, endpoint: str | 
                 write(pages.static_file("/resource", params, lang), pages.resource(page("/resource", params), iri))
         write("openapi.json", json.dumps(openapi_document(endpoint or "/"), ensure_ascii=False, indent=2) + "\n")
         write(MARKER, "This folder was written by `crdkg site`, which replaces it whole.\n")
-        assets = [("chartjs", name) for name in ("chart.umd.min.js", "LICENSE.md", "README.md")] + [("crdkg", "chart.js")]
+        assets = [("chartjs", name) for name in ("chart.umd.min.js", "LICENSE.md", "README.md")]
+        assets += [("crdkg", "chart.js")]
         if endpoint:
             assets += [("yasgui", name) for name in ("yasgui.min.js", "yasgui.min.css", "README.md")]
             assets += [("crdkg", "editor.js")]
