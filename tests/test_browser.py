@@ -133,16 +133,24 @@ def test_the_map_coloured_by_a_query(browser, site):
     assert len(browser.find_elements(By.CSS_SELECTOR, ".tile[data-state=unmarked]")) == 30
 
 
-def test_the_static_site_has_no_broken_link_and_reads_like_the_served_pages(tmp_path, browser):
+@pytest.fixture(scope="module")
+def static_site(site, tmp_path_factory):
+    """The static site, written once for the tests that read it (a page per county: minutes),
+    with the query editor on the served endpoint."""
+    from conftest import run_cli
+
+    out = tmp_path_factory.mktemp("static") / "site"
+    r = run_cli("site", "--out", str(out), "--endpoint", site + "/sparql", timeout=900)
+    assert r.code == 0, r.err
+    return out
+
+
+def test_the_static_site_has_no_broken_link_and_reads_like_the_served_pages(static_site, browser):
     """`crdkg site` writes the same pages as files: every relative link leads to a file of the
     site, and a resource page, opened from the file, shows its evidence."""
     import re
 
-    from conftest import run_cli
-
-    out = tmp_path / "site"
-    r = run_cli("site", "--out", str(out), timeout=900)  # a page per county: minutes, not seconds
-    assert r.code == 0, r.err
+    out = static_site
     files = list(out.rglob("*.html"))
     assert (out / "index.html").exists() and (out / "zh" / "map.html").exists()
     assert (out / "resource" / "division" / "510000.html").exists()
@@ -204,19 +212,15 @@ def test_the_api_documentation_page_tries_a_query(browser, site):
         assert len(json.load(resp)["results"]["bindings"]) == 12
 
 
-def test_the_static_editor_queries_the_configured_endpoint(tmp_path, browser, site):
+def test_the_static_editor_queries_the_configured_endpoint(static_site, browser):
     """`crdkg site --endpoint URL` adds the query editor, its assets copied into the site; opened
-    from the file, it queries that endpoint (crdkg serve allows other origins: it is read-only)."""
+    from the file, it queries that endpoint (started with --cors '*': the file's origin is null)."""
     import time
 
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
 
-    from conftest import run_cli
-
-    out = tmp_path / "site"
-    r = run_cli("site", "--out", str(out), "--endpoint", site + "/sparql", timeout=900)
-    assert r.code == 0, r.err
+    out = static_site
     assert (out / "static" / "yasgui" / "yasgui.min.js").exists() and (out / "zh" / "editor.html").exists()
     browser.get((out / "editor.html").as_uri())
     Select(browser.find_element(By.ID, "examples")).select_by_value("divisions-in-region")
