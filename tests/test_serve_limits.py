@@ -251,3 +251,67 @@ def test_a_resource_iri_that_is_not_an_iri_was_a_500(served):
     status, _, body = get(served.base, "/resource?iri=urn:a%7Bb")
     assert status == 400
     assert b"is not an IRI" in body and b"internal error" not in body
+
+
+def test_bad_requests_left_tracebacks_in_the_server_log():
+    """A battery of bad requests, each answered with a 4xx or 5xx status; the server's log
+    holds no traceback afterwards."""
+    s = Served("--workers", "1")
+    bad = [
+        ("GET", "/resource?iri=urn:a%7Bb", None, {}),
+        ("GET", "/resource?iri=", None, {}),
+        ("GET", "/queries/no-such-query", None, {}),
+        ("GET", "/api/queries/divisions-in-region?region=" + "x" * 5000, None, {}),
+        ("GET", "/api/queries/divisions-in-region?region=west&region=east", None, {}),
+        ("GET", "/sparql?query=SELEKT", None, {}),
+        ("POST", "/sparql", b"\xff\xfe not utf-8", {"Content-Type": "application/sparql-query"}),
+        ("POST", "/sparql", b"query=ASK{}", {"Content-Type": "text/plain"}),
+        ("POST", "/sparql", b"INSERT DATA { <a:b> <a:b> <a:b> }", {"Content-Type": "application/sparql-update"}),
+        ("GET", "/statistics?series=none&year=abc", None, {}),
+        ("GET", "/map?query=no-such-query", None, {}),
+        ("GET", "/api/queries/macro-regions", None, {"Accept": "image/png"}),
+    ]
+    try:
+        for method, path, body, headers in bad:
+            req = urllib.request.Request(s.base + path, data=body, method=method, headers=headers)
+            try:
+                with urllib.request.urlopen(req, timeout=60) as resp:
+                    status = resp.status
+            except urllib.error.HTTPError as err:
+                status = err.code
+            assert 400 <= status < 500, (path, status)
+        with socket.create_connection(("127.0.0.1", s.port), timeout=10) as sock:  # not HTTP at all
+            sock.sendall(b"\x16\x03\x01 not http\r\n\r\n")
+            sock.recv(1024)
+    finally:
+        log = stop_and_log(s)
+    assert "Traceback" not in log, log
+
+
+@needs_proc
+def test_ctrl_c_did_not_stop_the_server():
+    """Interrupted while a long query runs, the server and its processes end within seconds."""
+    import signal
+    import threading
+
+    s = Served("--timeout", "60", "--workers", "2")
+    pids = tree(s.process.pid)
+    assert len(pids) == 4
+    answers: list[int] = []
+
+    def client() -> None:
+        try:
+            answers.append(post(s.base, CARTESIAN, timeout=90)[0])
+        except OSError:  # the connection closed without an answer
+            answers.append(0)
+
+    threading.Thread(target=client, daemon=True).start()
+    time.sleep(1)
+    s.process.send_signal(signal.SIGINT)
+    try:
+        s.process.wait(timeout=20)
+    finally:
+        s.stop()
+    time.sleep(0.5)
+    assert answers == [503]  # the running query was stopped and answered before the server went
+    assert [p for p in pids if os.path.exists(f"/proc/{p}") and "(zombie)" not in open(f"/proc/{p}/status").read()] == []

@@ -75,8 +75,17 @@ def serve(engine: Engine, *, host: str = "127.0.0.1", port: int = 8000, timeout:
     hosts = [host, *allowed_hosts] if host not in ("0.0.0.0", "::") else [*allowed_hosts]
     app = create_app(engine, timeout=timeout, max_rows=max_rows, cors=cors, allowed_hosts=hosts,
                      workers=workers, queue=queue, memory_mb=memory_mb)
+    runner = app.state.server.runner
+
+    class Uvicorn(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: object) -> None:
+            super().handle_exit(sig, frame)  # type: ignore[arg-type]
+            runner.interrupt()  # the queries running are stopped, so that their connections close now
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", server_header=False,
+                            http=protocol(client_timeout), limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=5,
+                            timeout_graceful_shutdown=10)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
-                    http=protocol(client_timeout), limit_concurrency=MAX_CONNECTIONS, timeout_keep_alive=5)
+        Uvicorn(config).run()
     finally:
         app.state.server.close()

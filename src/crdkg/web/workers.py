@@ -105,6 +105,9 @@ class ThreadRunner:
             raise JobFailed(503, f"{what} took longer than this server's limit of {self.timeout:g} s") from None
         return _raise_record(record, None)
 
+    def interrupt(self) -> None:
+        pass  # a thread cannot be stopped: the server's shutdown stops waiting for it
+
     def close(self) -> None:
         pass
 
@@ -242,6 +245,8 @@ class ProcessPool:
         self.waiting = 0
         self._lock = threading.Lock()  # the control socket: one request at a time
         self._idle: list[Worker] = []
+        self._busy: set[Worker] = set()
+        self.stopping = False
         self._slots: anyio.Semaphore | None = None
         self.control, theirs = socket.socketpair()
         self.zygote = os.fork()
@@ -263,6 +268,8 @@ class ProcessPool:
     async def run(self, fn: Callable[..., Any], *args: Any, what: str = "the query") -> Any:
         if self._slots is None:
             self._slots = anyio.Semaphore(self.size)
+        if self.stopping:
+            raise JobFailed(503, "this server is stopping")
         if self.waiting >= self.queue:
             raise JobFailed(503, f"this server is busy (queries running: {self.size}, waiting: {self.waiting}); "
                                  "try again shortly", retry_after=max(1, round(self.timeout / 10)))
@@ -277,9 +284,17 @@ class ProcessPool:
         finally:
             self.waiting -= 1
         try:
+            if self.stopping:
+                raise JobFailed(503, "this server is stopping")
             worker = self._idle.pop()
+            self._busy.add(worker)
             left = max(0.0, self.timeout - (time.monotonic() - started))
-            record = await anyio.to_thread.run_sync(worker.call, (fn, args), left)
+            try:
+                record = await anyio.to_thread.run_sync(worker.call, (fn, args), left)
+            finally:
+                self._busy.discard(worker)
+            if self.stopping:
+                raise JobFailed(503, "this server is stopping")
             if worker.closed:  # killed at the limit, or ended: a fresh one takes its place
                 self.restarted += 1
                 worker = await anyio.to_thread.run_sync(self._spawn)
@@ -290,6 +305,16 @@ class ProcessPool:
             raise JobFailed(503, f"{what} took longer than this server's limit of {self.timeout:g} s "
                                  "and was stopped")
         return _raise_record(record, self.memory_mb)
+
+    def interrupt(self) -> None:
+        """The server is stopping: kill the workers that are running a query (each is answered
+        503 at once) and start no more work."""
+        self.stopping = True
+        for worker in list(self._busy):
+            try:
+                os.kill(worker.pid, signal.SIGKILL)
+            except OSError:
+                pass
 
     def close(self) -> None:
         if self.control.fileno() < 0:
