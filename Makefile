@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CRDKG := $(BIN)/crdkg
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test venv venv-test format check-format validate export bench clean
+.PHONY: help demo test test-fast lint venv venv-test format check-format validate export bench clean
 
 help: ## list the targets with their purpose
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -42,6 +42,14 @@ demo: venv ## the main job: what the embedded graph holds, and a few questions a
 
 test: venv-test ## run the test suite (pytest), as CI does
 	$(BIN)/python -m pytest
+
+test-fast: venv-test ## the tests that start no server, browser or reference engine (the inner loop)
+	$(BIN)/python -m pytest -q -m "not server and not reference"
+
+lint: venv-test ## ruff, mypy over the package, and mypy --strict over a caller of the API
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/python -m mypy
+	$(BIN)/python -m mypy --strict tests/typing/user_script.py
 
 format: venv ## rewrite the Turtle files in canonical form
 	$(CRDKG) format

@@ -361,3 +361,52 @@ def test_two_patterns_on_one_shape_are_both_checked(tmp_path, engine):
     shapes = 'ex:S a sh:NodeShape ; sh:targetNode ex:a , ex:b ; sh:property [ sh:path ex:p ; sh:pattern "^a" , "b$" ] .'
     report = _run(tmp_path, shapes, 'ex:a ex:p "ab" . ex:b ex:p "ax" .', engine)
     assert [(f, v) for f, _, v in _found(report)] == [("b", "ax")]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("path", "values"), [
+    ("[ sh:inversePath [ sh:inversePath ex:p ] ]", ["b"]),
+    ("[ sh:zeroOrOnePath [ sh:inversePath [ sh:inversePath ex:p ] ] ]", ["a", "b"]),
+    ("( [ sh:inversePath [ sh:inversePath ex:p ] ] ex:q )", ["c"]),
+    ("[ sh:alternativePath ( [ sh:inversePath [ sh:inversePath ex:p ] ] ex:q ) ]", ["b"]),
+])
+def test_a_double_inverse_path_made_invalid_sparql(tmp_path, engine, path, values):
+    """^^p is not SPARQL (^ takes a path element): the compiler wrote it, and valid shapes were
+    refused with exit 2. A double inverse is the path itself; ex:a ex:p ex:b, ex:b ex:q ex:c,
+    and each value reached is an IRI where the shape wants a literal."""
+    shapes = f"ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path {path} ; sh:nodeKind sh:Literal ] ."
+    report = _run(tmp_path, shapes, "ex:a ex:p ex:b . ex:b ex:q ex:c .", engine)
+    assert _found(report) == [("a", "NodeKind", v) for v in values]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_invalid_pattern_reported_every_value_as_a_violation(tmp_path, engine):
+    """SHACL requires sh:pattern to be a valid regular expression: "([a-z" is a shapes error
+    (exit 2, one line) on both engines, not a violation for each value (exit 1)."""
+    s, d = _files(tmp_path, 'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:property [ sh:path ex:p ; '
+                            'sh:pattern "([a-z" ] .', 'ex:a ex:p "abc" .')
+    r = run_cli("validate", str(d), "--shapes", str(s), "--shapes-only", "--engine", engine)
+    assert r.code == 2, r.out + r.err
+    assert len(r.err.strip().splitlines()) == 1 and str(s) in r.err, r.err
+    # crdkg's engine names the pattern; pySHACL's message says what Python's re found
+    assert ('the sh:pattern "([a-z"' if engine == "sparql" else "unterminated character set") in r.err, r.err
+    assert r.out == ""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_undeclared_prefix_printed_the_parser_s_grammar(tmp_path, engine):
+    """A SPARQL constraint using a prefix that neither it nor sh:prefixes declares: one line
+    naming the prefix and how to declare it, the same on both engines (the shapes file's own
+    @prefix lines do not count, as SHACL 5.2.1 says; pySHACL alone would use them)."""
+    s, d = _files(tmp_path, 'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select '
+                            '"SELECT $this WHERE { $this ex:p ?o }" ] .', "ex:a ex:p 1 .")
+    r = run_cli("validate", str(d), "--shapes", str(s), "--shapes-only", "--engine", engine)
+    assert (r.code, r.out) == (2, "")
+    assert r.err == (f"crdkg: error: invalid shapes ({s}): the SPARQL of {EX}S's sh:sparql uses the prefix ex: "
+                     "without declaring it: write PREFIX ex: <namespace> in the query, or give the node sh:prefixes "
+                     'naming a resource with sh:declare [ sh:prefix "ex" ; sh:namespace "namespace"^^xsd:anyURI ] '
+                     "(SHACL 5.2.1; the @prefix lines of the shapes file do not count)\n")
+    declared = ('ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:prefixes ex:decl ; sh:select '
+                '"SELECT $this WHERE { $this ex:p ?o }" ] .\n'
+                f'ex:decl sh:declare [ sh:prefix "ex" ; sh:namespace "{EX}"^^xsd:anyURI ] .')
+    assert _found(_run(tmp_path, declared, "ex:a ex:p 1 .", engine)) == [("a", "SPARQL", "a")]

@@ -169,6 +169,17 @@ class Plan:
 
 
 class Compiler:
+    def check_regex(self, shape: ox.NamedNode | ox.BlankNode, regex: ox.Literal, extra: str) -> None:
+        """Raise :class:`ShapeError` when the engine cannot read ``regex`` (with the flags in
+        ``extra``): SHACL requires a valid pattern, and REGEX with one it cannot read fails on
+        every value, which would report each as a violation."""
+        found = self.run(f'SELECT (COALESCE(REGEX("", {regex}{extra}), "unread") AS ?r) {{}}')
+        if any(isinstance(row[0], ox.Literal) and row[0].value == "unread" for row in found):
+            raise ShapeError(f"the sh:pattern {regex} of {term_text(shape)} is not a regular expression that "
+                             f"crdkg's engine reads{' with those sh:flags' if extra else ''} (a parenthesis or "
+                             "bracket left open, say; XPath's \\p{Is...} block names are not read either: "
+                             "--engine pyshacl reads Python's)")
+
     def __init__(self, shapes: ShapesGraph, run: Callable[[str], ox.QuerySolutions], *, encoded: bool) -> None:
         self.shapes = shapes
         self.run = run
@@ -287,6 +298,7 @@ class Compiler:
             flags = self.one(shape, "flags")
             regex = ox.Literal(pattern.value)  # type: ignore[attr-defined]
             extra = f", {ox.Literal(flags.value)}" if flags is not None else ""  # type: ignore[attr-defined]
+            self.check_regex(shape, regex, extra)
             out.append(("Pattern", ValueTest(Cond(
                 lambda v, r=regex, e=extra: f"(!isBlank({v}) && REGEX(STR({v}), {r}{e}))"))))
         langs = self.one(shape, "languageIn")

@@ -80,8 +80,9 @@ def path_sparql(path: Path) -> str:
         return "/".join(_operand(p) for p in operand)
     if kind == "alternative":
         return "(" + "|".join(path_sparql(p) for p in operand) + ")"
-    if kind == "inverse":
-        return "^" + _operand(operand)
+    if kind == "inverse":  # ^ takes a path element: an inverse or a sequence in it goes in parentheses
+        text = path_sparql(operand)
+        return "^" + (f"({text})" if isinstance(operand, tuple) and operand[0] in ("sequence", "inverse") else text)
     return f"({path_sparql(operand)}){_SUFFIX[kind]}"
 
 

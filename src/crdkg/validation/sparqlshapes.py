@@ -47,9 +47,38 @@ def prefix_lines(shapes: ShapesGraph, node: object) -> str:
     return "".join(out)
 
 
+def _named(shapes: ShapesGraph, node: object) -> str:
+    """``node`` as a message names it: a blank node by the shape and property that hold it."""
+    if isinstance(node, ox.BlankNode):
+        for subject, preds in shapes.index.items():
+            for pred, objects in preds.items():
+                if node in objects:
+                    name = f"sh:{pred.value[len(SH):]}" if pred.value.startswith(SH) else pred.value
+                    return f"{_named(shapes, subject)}'s {name}"
+    return term_text(node)
+
+
+def undeclared_prefix(query: str, declarations: str) -> str | None:
+    """The first prefix that ``query`` uses in a prefixed name and neither it nor the PREFIX
+    lines of ``declarations`` declare; None when there is none (or the text does not lex:
+    the engine's own message then says where)."""
+    try:
+        declared = {toks[i + 1].text[:-1] for text in (declarations, query)
+                    for toks in [list(tokens(text))] for i, t in enumerate(toks[:-1])
+                    if t.kind == "word" and t.text.upper() == "PREFIX" and toks[i + 1].text.endswith(":")}
+        for tok in tokens(query):
+            if tok.kind == "word" and ":" in tok.text and not tok.text.startswith("_:"):
+                prefix = tok.text.split(":", 1)[0]
+                if prefix not in declared:
+                    return prefix
+    except QueryError:
+        return None
+    return None
+
+
 def check_shape_queries(shapes: ShapesGraph) -> None:
-    """Refuse (:class:`ShapeError`) a shapes graph whose SPARQL breaks SHACL's pre-binding
-    rules or calls a remote service."""
+    """Refuse (:class:`ShapeError`) a shapes graph whose SPARQL is too long or deep, calls a
+    remote service, uses a prefix it does not declare, or breaks SHACL's pre-binding rules."""
     prebound = _prebound(shapes)
     for node, preds in shapes.index.items():
         for key in ("select", "ask", "construct", "update"):
@@ -67,6 +96,13 @@ def check_shape_queries(shapes: ShapesGraph) -> None:
                     if problem:
                         raise ShapeError(f"the SPARQL of {term_text(node)} {problem}, which SHACL does not "
                                          "allow where variables are pre-bound (SHACL 5.3.1)")
+                missing = undeclared_prefix(query, prefix_lines(shapes, node))
+                if missing is not None:
+                    raise ShapeError(f"the SPARQL of {_named(shapes, node)} uses the prefix {missing}: without declaring "
+                                     f"it: write PREFIX {missing}: <namespace> in the query, or give the node "
+                                     f"sh:prefixes naming a resource with sh:declare [ sh:prefix \"{missing}\" ; "
+                                     "sh:namespace \"namespace\"^^xsd:anyURI ] (SHACL 5.2.1; the @prefix lines "
+                                     "of the shapes file do not count)")
 
 
 def _prebound(shapes: ShapesGraph) -> dict[object, set[str]]:
