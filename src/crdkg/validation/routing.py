@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..graph import KnowledgeGraph
 from .compiled import ShapeError, ShapesGraph, compile_shapes, run_plan, targeted_shapes
 from .model import Result, term_text
-from .sparqlshapes import check_shape_queries
+from .sparqlshapes import check_lists, check_shape_queries
 
 
 def run_shapes(graph: KnowledgeGraph, *, shape_parts: list[str], data_parts: list[str], inference: str,
@@ -26,6 +26,7 @@ def run_shapes(graph: KnowledgeGraph, *, shape_parts: list[str], data_parts: lis
     shapes = ShapesGraph(graph.quads(shape_parts))
     try:
         check_shape_queries(shapes)
+        check_lists(shapes)
     except ShapeError as err:
         raise InputError(f"invalid shapes ({named}): {err}") from None
     tops = targeted_shapes(shapes)

@@ -105,6 +105,24 @@ def check_shape_queries(shapes: ShapesGraph) -> None:
                                      "of the shapes file do not count)")
 
 
+#: the parameters whose values SHACL makes lists
+_LIST_PARAMETERS = ("in", "languageIn", "ignoredProperties", "and", "or", "xone")
+
+
+def check_lists(shapes: ShapesGraph) -> None:
+    """Refuse (:class:`ShapeError`) a value of sh:in, sh:languageIn, sh:ignoredProperties,
+    sh:and, sh:or or sh:xone that is not a well-formed RDF list: SHACL makes them lists, and
+    both engines refuse such a shape the same way."""
+    for node, preds in shapes.index.items():
+        for name in _LIST_PARAMETERS:
+            for value in preds.get(sh(name), ()):
+                try:
+                    shapes.items(value)
+                except ShapeError:
+                    raise ShapeError(f"the sh:{name} of {_named(shapes, node)} is not an RDF list "
+                                     f"({term_text(value)}); SHACL makes its value a list, such as ( ex:a ex:b )") from None
+
+
 def _prebound(shapes: ShapesGraph) -> dict[object, set[str]]:
     """The potentially pre-bound variables of each SPARQL-based constraint and validator."""
     out: dict[object, set[str]] = {}
