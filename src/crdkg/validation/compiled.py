@@ -169,7 +169,7 @@ class Plan:
 
 
 class Compiler:
-    def check_regex(self, shape: ox.NamedNode | ox.BlankNode, regex: ox.Literal, extra: str) -> None:
+    def check_regex(self, shape: object, regex: ox.Literal, extra: str) -> None:
         """Raise :class:`ShapeError` when the engine cannot read ``regex`` (with the flags in
         ``extra``): SHACL requires a valid pattern, and REGEX with one it cannot read fails on
         every value, which would report each as a violation."""

@@ -98,8 +98,8 @@ def check_shape_queries(shapes: ShapesGraph) -> None:
                                          "allow where variables are pre-bound (SHACL 5.3.1)")
                 missing = undeclared_prefix(query, prefix_lines(shapes, node))
                 if missing is not None:
-                    raise ShapeError(f"the SPARQL of {_named(shapes, node)} uses the prefix {missing}: without declaring "
-                                     f"it: write PREFIX {missing}: <namespace> in the query, or give the node "
+                    raise ShapeError(f"the SPARQL of {_named(shapes, node)} uses the prefix {missing}: "
+                                     f"without declaring it: write PREFIX {missing}: <namespace> in the query, or give the node "
                                      f"sh:prefixes naming a resource with sh:declare [ sh:prefix \"{missing}\" ; "
                                      "sh:namespace \"namespace\"^^xsd:anyURI ] (SHACL 5.2.1; the @prefix lines "
                                      "of the shapes file do not count)")
@@ -120,7 +120,8 @@ def check_lists(shapes: ShapesGraph) -> None:
                     shapes.items(value)
                 except ShapeError:
                     raise ShapeError(f"the sh:{name} of {_named(shapes, node)} is not an RDF list "
-                                     f"({term_text(value)}); SHACL makes its value a list, such as ( ex:a ex:b )") from None
+                                     f"({term_text(value)}); SHACL makes its value a list, "
+                                     "such as ( ex:a ex:b )") from None
 
 
 def _prebound(shapes: ShapesGraph) -> dict[object, set[str]]:
