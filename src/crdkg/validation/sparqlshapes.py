@@ -100,8 +100,9 @@ def check_shape_queries(shapes: ShapesGraph) -> None:
                 if missing is not None:
                     raise ShapeError(f"the SPARQL of {_named(shapes, node)} uses the prefix {missing}: "
                                      f"without declaring it: write PREFIX {missing}: <namespace> in the query, "
-                                     f"or give the node sh:prefixes naming a resource with sh:declare [ sh:prefix \"{missing}\" ; "
-                                     "sh:namespace \"namespace\"^^xsd:anyURI ] (SHACL 5.2.1; the @prefix lines "
+                                     "or give the node sh:prefixes naming a resource with sh:declare "
+                                     f"[ sh:prefix \"{missing}\" ; sh:namespace \"namespace\"^^xsd:anyURI ] "
+                                     "(SHACL 5.2.1; the @prefix lines "
                                      "of the shapes file do not count)")
 
 
