@@ -692,3 +692,20 @@ def test_the_readme_lists_every_stored_query_as_the_files_say():
     start = readme.index(printed[0])
     assert readme[start:start + len(printed)] == printed
     assert len(printed) == len(NAMES) + 2
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_value_pasted_by_hand_for_an_optional_parameter_was_not_sparql(name):
+    """The README tells people who use a store's console to paste each value in place of its
+    variable: with an IRI pasted for an optional parameter, `!BOUND(<iri>)` was no SPARQL.
+    Each query, every optional parameter given an IRI or literal pasted into the text, parses."""
+    query = CATALOGUE[name]
+    text = query.text
+    for p in query.params:
+        if not p.required:
+            value = "<https://w3id.org/crdkg/ontology#Region>" if p.type == "iri" else '"x"'
+            text = text.replace("?" + query.variable(p.name), value)
+    try:
+        ox.Store().query(text)
+    except SyntaxError as err:
+        pytest.fail(f"{name} with values pasted does not parse: {err}")
