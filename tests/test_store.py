@@ -217,7 +217,8 @@ def test_cli_load_with_verify_queries(fresh_store):
     r = run_cli("load", "--endpoint", fresh_store.store_url, "--update-endpoint", fresh_store.update_url,
                 "--query-endpoint", fresh_store.query_url, "--verify-queries")
     if fresh_store.name == "virtuoso":  # it answers some stored queries differently (VIRTUOSO_DIFFERS), and says so
-        differing = ", ".join(repr(n) for n in CATALOGUE.names() if n in VIRTUOSO_DIFFERS)
+        # disparity-by-year agrees there to the six digits Virtuoso writes doubles with
+        differing = ", ".join(repr(n) for n in CATALOGUE.names() if n in VIRTUOSO_DIFFERS and n != "disparity-by-year")
         assert r.code == 2 and f"stored queries {differing} give different results" in r.err, r.err
         assert "the load itself is complete" in r.err
         return

@@ -12,12 +12,14 @@ _FLOATS = {XSD + "double", XSD + "float"}
 #: significant digits to which floating-point results are compared: engines sum in different
 #: orders, so the last bits of a sum of doubles differ
 FLOAT_DIGITS = 12
+#: the digits a store may write a double with and still agree (Virtuoso 7 writes six)
+STORE_FLOAT_DIGITS = 6
 
 
-def comparable(result: QueryResult, *, ordered: bool) -> object:
+def comparable(result: QueryResult, *, ordered: bool, float_digits: int = FLOAT_DIGITS) -> object:
     """A form of ``result`` that two engines' answers can be compared in: blank nodes are
     not compared by label, numbers by value (``"19124"`` and ``"19124.0"`` as decimals are
-    one number; doubles to :data:`FLOAT_DIGITS` significant digits), and rows are sorted
+    one number; doubles to ``float_digits`` significant digits), and rows are sorted
     unless the query orders them."""
 
     def term(t):
@@ -28,7 +30,7 @@ def comparable(result: QueryResult, *, ordered: bool) -> object:
 
             try:
                 if t.datatype.value in _FLOATS:
-                    return f"{float(t.value):.{FLOAT_DIGITS}g}^^double"
+                    return f"{float(t.value):.{float_digits}g}^^double"
                 return f"{Decimal(t.value).normalize()}^^decimal"
             except (ValueError, InvalidOperation):
                 return str(t)
