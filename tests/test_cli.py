@@ -93,3 +93,19 @@ def test_progress_bar_only_on_terminals_and_not_in_ci(capsys, monkeypatch):
     quiet.advance(50, "data")
     assert capsys.readouterr().err == ""
     assert not Progress(100, "never").enabled
+
+
+def test_crdkg_queries_misaligned_columns_after_chinese_text():
+    """A Chinese example (四川省, 长江) takes two terminal columns a character: the SUMMARY
+    column starts at the same terminal column on every line, wrapped or not."""
+    from crdkg.results import display_width
+
+    r = run_cli("queries", env={"COLUMNS": "100"})
+    assert r.code == 0, r.err
+    lines = r.out.splitlines()
+    start = lines[0].index("SUMMARY")
+    find = next(line for line in lines if line.startswith("find-exact"))
+    assert "四川省" in find
+    at = next(i for i in range(len(find)) if display_width(find[:i]) == start)
+    assert find[at - 2:at] == "  " and find[at] == "F"  # "Find resources whose label..."
+    assert all(display_width(line) <= 100 for line in lines)

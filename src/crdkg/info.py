@@ -118,20 +118,18 @@ def render_catalogue(queries: Sequence[StoredQuery], fmt: str) -> str:
                                f"{p.name}{'' if p.required else '?'}" for p in q.params)
             out.append(f"| {q.name} | {params} | {q.summary} |")
         return "\n".join(out) + "\n"
-    import textwrap
-
-    from .results import fit_widths, terminal_width
+    from .results import display_width, fit_widths, pad, terminal_width, wrap
 
     rows = [(q.name, _param_list(q), q.summary) for q in queries]
-    widths = [max(len(r[i]) for r in [("NAME", "PARAMETERS", "SUMMARY"), *rows]) for i in range(3)]
+    widths = [max(display_width(r[i]) for r in [("NAME", "PARAMETERS", "SUMMARY"), *rows]) for i in range(3)]
     columns = terminal_width()
     if columns is not None:
         widths = fit_widths(widths, columns, least=20)
     out = []
     for n, p, s in [("NAME", "PARAMETERS", "SUMMARY"), *rows]:
-        cells = [textwrap.wrap(x, w) or [""] for x, w in zip((n, p, s), widths, strict=True)]
+        cells = [wrap(x, w) or [""] for x, w in zip((n, p, s), widths, strict=True)]
         for i in range(max(map(len, cells))):
             parts = [c[i] if i < len(c) else "" for c in cells]
-            out.append("  ".join(x.ljust(w) for x, w in zip(parts, widths, strict=True)).rstrip())
+            out.append("  ".join(pad(x, w) for x, w in zip(parts, widths, strict=True)).rstrip())
     out += ["", "crdkg queries NAME (or crdkg query NAME --help) describes one, with an example command."]
     return "\n".join(out) + "\n"

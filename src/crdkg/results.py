@@ -76,6 +76,38 @@ def clip(text: str, width: int) -> str:
     return "".join(out) + "…"
 
 
+def pad(text: str, width: int) -> str:
+    """``text`` followed by spaces up to ``width`` terminal columns (wide characters take two)."""
+    return text + " " * max(0, width - display_width(text))
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal columns, broken at spaces (a word wider
+    than a line is broken between characters); wide (CJK) characters take two columns."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if display_width(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        line = ""
+        while display_width(word) > width:
+            cut, used = 0, 0
+            while cut < len(word) and used + display_width(word[cut]) <= width:
+                used += display_width(word[cut])
+                cut += 1
+            cut = max(cut, 1)
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
 def _table(result: QueryResult, *, markdown: bool = False) -> str:
     if result.form == "ask":
         return ("true" if result.boolean else "false") + "\n"
