@@ -125,6 +125,17 @@ def test_github_format(bad):
     assert any(line.startswith("::warning file=") and ",line=6," in line for line in lines)
 
 
+def test_a_syntax_error_under_format_github_gave_no_annotation(tmp_path):
+    """A file that does not parse: the annotation on its line and column on stdout, for GitHub
+    to show in the pull request; the one-line error on stderr; exit 2."""
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b .\n", encoding="utf-8")
+    r = run_cli("validate", "broken.ttl", "--format", "github", cwd=tmp_path)
+    assert r.code == 2
+    assert r.out == "::error file=broken.ttl,line=2,col=11,title=crdkg validate::. is not a valid RDF object\n"
+    assert r.err == "crdkg: error: broken.ttl:2:11: . is not a valid RDF object\n"
+
+
 def test_fail_on(bad, tmp_path):
     # only a warning is left when the code is fixed
     fixed = tmp_path / "fixed.ttl"

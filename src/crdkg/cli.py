@@ -312,9 +312,19 @@ def cmd_validate(args: Namespace) -> int:
     from .validation import validate
     from .validation.report import render
 
-    report = validate(files=args.files, with_data=args.with_data, inference=args.inference,
-                      shapes=not args.no_shapes, checks=not args.no_checks, extra_shapes=args.shapes,
-                      engine=args.engine, shapes_only=args.shapes_only)
+    from .errors import InputError
+
+    try:
+        report = validate(files=args.files, with_data=args.with_data, inference=args.inference,
+                          shapes=not args.no_shapes, checks=not args.no_checks, extra_shapes=args.shapes,
+                          engine=args.engine, shapes_only=args.shapes_only)
+    except InputError as err:
+        if args.format == "github" and err.path is not None:  # the annotation on the line, then the error
+            from .validation.report import github_error
+
+            where = ":".join(str(x) for x in (err.path, err.line, err.column) if x is not None) + ": "
+            sys.stdout.write(github_error(err.path, err.line, err.column, err.message.removeprefix(where)))
+        raise
     sys.stdout.write(render(report, args.format))
     return report.exit_code(fail_on=args.fail_on)
 

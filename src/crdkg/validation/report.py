@@ -210,6 +210,17 @@ def render_github(report: ValidationReport) -> str:
     return "\n".join(out) + "\n"
 
 
+def github_error(path: str, line: int | None, column: int | None, message: str) -> str:
+    """A file that could not be read, as a GitHub Actions annotation on its line."""
+    props = [f"file={_gh_escape(_relative(path), prop=True)}"]
+    if line:
+        props.append(f"line={line}")
+        if column:
+            props.append(f"col={column}")
+    props.append("title=crdkg validate")
+    return f"::error {','.join(props)}::{_gh_escape(message)}\n"
+
+
 def render(report: ValidationReport, fmt: str) -> str:
     return {"text": render_text, "json": render_json, "turtle": render_turtle, "junit": render_junit,
             "github": render_github}[fmt](report)
