@@ -309,10 +309,9 @@ def cmd_query(args: Namespace) -> int:
 
 
 def cmd_validate(args: Namespace) -> int:
+    from .errors import InputError
     from .validation import validate
     from .validation.report import render
-
-    from .errors import InputError
 
     try:
         report = validate(files=args.files, with_data=args.with_data, inference=args.inference,
