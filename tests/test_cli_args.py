@@ -191,7 +191,7 @@ def test_argparse_errors_ran_to_2_to_9_lines_with_usage(capsys):
     cases = [
         (["query", "macro-regions", "--format", "yaml"],
          "crdkg: error: argument --format: invalid choice: 'yaml' (choose from 'table', 'csv', 'tsv', 'json', "
-         "'xml', 'markdown', 'turtle', 'ntriples', 'jsonld') (see crdkg query --help)\n"),
+         "'xml', 'markdown', 'turtle', 'ntriples', 'jsonld', 'rdfxml') (see crdkg query --help)\n"),
         (["serve", "--port", "eighty"], "crdkg: error: argument --port: invalid int value: 'eighty' "
                                         "(see crdkg serve --help)\n"),
         ([], "crdkg: error: the following arguments are required: COMMAND (see crdkg --help)\n"),

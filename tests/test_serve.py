@@ -21,6 +21,7 @@ from conftest import ROOT, run_cli
 from crdkg.catalogue import load_catalogue
 from crdkg.compare import comparable
 from crdkg.engines.endpoint import EndpointEngine
+from crdkg.namespaces import GRAPHS
 from crdkg.querying import run_stored
 from samples import every_parameter
 from server import free_port, stop_process
@@ -109,6 +110,43 @@ def test_sparqlwrapper_select_ask_construct(served):
     client.setReturnFormat(TURTLE)
     triples = list(ox.parse(client.query().convert(), format=ox.RdfFormat.TURTLE))
     assert ox.Literal("西部地区", language="zh") in {t.object for t in triples}
+
+
+def test_sparqlwrapper_s_default_construct_rdf_xml_was_406(served):
+    """SPARQLWrapper asks a CONSTRUCT for RDF/XML unless told otherwise: it gets it."""
+    import rdflib
+    from SPARQLWrapper import SPARQLWrapper
+
+    client = SPARQLWrapper(served.base + "/sparql")
+    client.setQuery("CONSTRUCT { <https://w3id.org/crdkg/id/region/west> ?p ?o } "
+                    "WHERE { <https://w3id.org/crdkg/id/region/west> ?p ?o }")
+    graph = client.query().convert()
+    assert isinstance(graph, rdflib.Graph)
+    assert rdflib.Literal("西部地区", lang="zh") in set(graph.objects())
+
+
+def _count(served, query: str, **dataset: list[str]) -> int:
+    params = [("query", query)] + [(k.replace("_", "-"), v) for k, vs in dataset.items() for v in vs]
+    url = served.base + "/sparql?" + urllib.parse.urlencode(params)
+    req = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        return int(json.load(resp)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_the_protocol_dataset_was_ignored(served, kg):
+    """default-graph-uri and named-graph-uri replace the query's FROM and FROM NAMED (SPARQL 1.1
+    Protocol 2.1.4); a FROM naming a graph the server does not hold reads an empty graph."""
+    data, ontology = GRAPHS["data"], GRAPHS["ontology"]
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert _count(served, count, default_graph_uri=[data]) == kg.count(["data"])
+    assert _count(served, "SELECT (COUNT(*) AS ?n) FROM <%s> WHERE { ?s ?p ?o }" % ontology,
+                  default_graph_uri=[data]) == kg.count(["data"])
+    assert _count(served, "SELECT (COUNT(*) AS ?n) FROM <https://example.org/no-such-graph> WHERE { ?s ?p ?o }") == 0
+    graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert _count(served, graphs, named_graph_uri=[ontology]) == 1
+    assert _count(served, graphs, named_graph_uri=[ontology, data]) == 2
+    assert _count(served, "SELECT (COUNT(*) AS ?n) FROM NAMED <%s> WHERE { GRAPH ?g { ?s ?p ?o } }" % data) \
+        == kg.count(["data"])
 
 
 def test_sparqlwrapper_post(served):

@@ -7,7 +7,7 @@ QUERY_ENGINES = ("oxigraph", "rdflib")
 LANGUAGES = ("en", "zh")
 #: result formats of SELECT and ASK, and of CONSTRUCT and DESCRIBE
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "xml", "markdown")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
 #: formats of ``crdkg info`` and ``crdkg queries``
 LISTING_FORMATS = ("table", "json", "markdown")
 #: inference before validation, validation engines, report formats, severities

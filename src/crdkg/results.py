@@ -228,6 +228,8 @@ def _graph(result: QueryResult, fmt: str) -> str:
         return "".join(f"{t} .\n" for t in triples)
     if fmt == "turtle":
         return serialized(triples, ox.RdfFormat.TURTLE, used_prefixes(triples)).decode("utf-8")
+    if fmt == "rdfxml":  # what SPARQLWrapper asks a CONSTRUCT for by default
+        return serialized(triples, ox.RdfFormat.RDF_XML, used_prefixes(triples)).decode("utf-8")
     import json
 
     from .jsonld import jsonld_document

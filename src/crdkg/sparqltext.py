@@ -300,24 +300,24 @@ def shifted(message: str, shift: int) -> str:
     return message
 
 
-def _dataset_clause(toks: list[Token], i: int) -> tuple[int, str | None] | None:
+def _dataset_clause(toks: list[Token], i: int) -> tuple[int, str | None, bool] | None:
     """For ``FROM`` at ``toks[i]`` (a query's outer level): the index of the clause's last
-    token and the IRI of a default graph it names (None for ``FROM NAMED`` or a prefixed
-    name); None when no graph follows."""
+    token, the IRI of the graph it names (None for a prefixed name) and whether it is
+    ``FROM NAMED``; None when no graph follows."""
     j = i + 1
     named = j < len(toks) and toks[j].kind == "word" and toks[j].text.upper() == "NAMED"
     if named:
         j += 1
     if j >= len(toks) or toks[j].kind not in ("iri", "word"):
         return None
-    return j, (toks[j].text[1:-1] if not named and toks[j].kind == "iri" else None)
+    return j, (toks[j].text[1:-1] if toks[j].kind == "iri" else None), named
 
 
-def without_dataset(text: str, *, dataset: list[str] | None = None) -> str:
+def without_dataset(text: str, *, dataset: list[str] | None = None, named: list[str] | None = None) -> str:
     """``text`` without its ``FROM`` and ``FROM NAMED`` clauses, for an engine that sets the
     dataset itself (crdkg's embedded graph; an endpoint asked to use the store's own default
-    graph). Only a query's outer level can have them. The IRIs of the ``FROM`` clauses (not
-    ``FROM NAMED``) are appended to ``dataset`` when it is given."""
+    graph). Only a query's outer level can have them. The IRIs of the ``FROM`` clauses are
+    appended to ``dataset``, those of ``FROM NAMED`` to ``named``, when they are given."""
     if "from" not in text.lower():
         return text
     toks = list(tokens(text))
@@ -332,9 +332,10 @@ def without_dataset(text: str, *, dataset: list[str] | None = None) -> str:
         elif braces == 0 and tok.kind == "word" and tok.text.upper() == "FROM":
             clause = _dataset_clause(toks, i)
             if clause is not None:
-                j, iri = clause
-                if dataset is not None and iri is not None:
-                    dataset.append(iri)
+                j, iri, is_named = clause
+                collect = named if is_named else dataset
+                if collect is not None and iri is not None:
+                    collect.append(iri)
                 out.append(text[last:tok.start])
                 last = toks[j].start + len(toks[j].text)
                 i = j
@@ -353,6 +354,33 @@ def with_dataset(text: str, graphs: list[str]) -> str:
     start = next(t.start for t in tokens(text) if t.kind == "word" and t.text.upper() == "FROM")
     clauses = "\n".join(f"FROM <{g}>" for g in graphs)
     return stripped[:start] + clauses + stripped[start:]
+
+
+def with_protocol_dataset(text: str, default: list[str], named: list[str]) -> str:
+    """``text`` with the dataset of a SPARQL Protocol request (``default-graph-uri``,
+    ``named-graph-uri``), which replaces the query's own ``FROM`` and ``FROM NAMED`` clauses
+    (SPARQL 1.1 Protocol 2.1.4): the clauses go where the query's dataset clause stands, before
+    its ``WHERE`` group (after a CONSTRUCT template; at the end of a DESCRIBE without one)."""
+    if not default and not named:
+        return text
+    stripped = without_dataset(text)
+    toks = list(tokens(stripped))
+    at, i = len(stripped), 0
+    while i < len(toks):
+        tok = toks[i]
+        if tok.kind == "word" and tok.text.upper() == "CONSTRUCT" and i + 1 < len(toks) and toks[i + 1].text == "{":
+            depth, i = 0, i + 1
+            while i < len(toks):  # past the template
+                depth += {"{": 1, "}": -1}.get(toks[i].text, 0) if toks[i].kind == "punct" else 0
+                if depth == 0:
+                    break
+                i += 1
+        elif (tok.kind == "word" and tok.text.upper() == "WHERE") or (tok.kind == "punct" and tok.text == "{"):
+            at = tok.start
+            break
+        i += 1
+    clauses = "\n" + "".join(f"FROM <{g}>\n" for g in default) + "".join(f"FROM NAMED <{g}>\n" for g in named)
+    return stripped[:at] + clauses + stripped[at:]
 
 
 def variables(text: str) -> set[str]:
@@ -389,19 +417,20 @@ def term_to_sparql(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
 
 
 def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | ox.Literal], *,
-               keep_dataset: bool = True, dataset: list[str] | None = None) -> str:
+               keep_dataset: bool = True, dataset: list[str] | None = None, named: list[str] | None = None) -> str:
     """``text`` with each bound variable replaced by its value, serialized as one RDF term:
     substitution as in SPARQL-dev SEP-0007, done on the tokens of the query, so a value
     can never change the query's structure. With ``keep_dataset=False`` the ``FROM`` clauses
     go, as in :func:`without_dataset`; ``dataset`` collects the IRIs of its ``FROM`` clauses
-    either way, in the same pass.
+    and ``named`` those of its ``FROM NAMED`` clauses either way, in the same pass.
 
     A projected variable stays in the results as ``(term AS ?var)``; ``BOUND(?var)`` becomes
     ``(true)``; in GROUP BY and ORDER BY the term is bracketed. A variable that the query assigns
     (``AS ?var``) or gives values (``VALUES``) cannot be bound: that is a :class:`QueryError`.
     """
     if not bindings:
-        dropped = without_dataset(text, dataset=dataset) if dataset is not None or not keep_dataset else text
+        wanted = dataset is not None or named is not None or not keep_dataset
+        dropped = without_dataset(text, dataset=dataset, named=named) if wanted else text
         return text if keep_dataset else dropped
     terms = {}
     for name, term in bindings.items():
@@ -430,9 +459,10 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | o
                 projection_at = None
                 from_clause = _dataset_clause(toks, i) if word == "FROM" and braces == 0 else None
                 if from_clause is not None:  # as without_dataset, in this pass
-                    j, iri = from_clause
-                    if dataset is not None and iri is not None:
-                        dataset.append(iri)
+                    j, iri, is_named = from_clause
+                    collect = named if is_named else dataset
+                    if collect is not None and iri is not None:
+                        collect.append(iri)
                     if not keep_dataset:
                         out.append(text[last:tok.start])
                         last = toks[j].start + len(toks[j].text)

@@ -30,11 +30,12 @@ class OxigraphEngine(Engine):
         # the FROM clauses choose the parts (a part not read is not parsed); the user's files always
         sparqltext.check_size(text)  # pyoxigraph's parser would end the process on a query nested too deep
         dataset: list[str] = []
-        text = sparqltext.substitute(text, dict(bindings or {}), keep_dataset=False, dataset=dataset)
+        named: list[str] = []
+        text = sparqltext.substitute(text, dict(bindings or {}), keep_dataset=False, dataset=dataset, named=named)
         if not self.allow_service:
             sparqltext.refuse_service(text, where="the query")
         try:
-            result = self.graph.query(text, dataset)
+            result = self.graph.query(text, dataset, named_graphs=named or None)
             return convert(text, result, max_rows=self.max_rows)  # solutions are computed while they are read
         except SyntaxError as err:
             sparqltext.refuse_update(text)

@@ -16,16 +16,18 @@ GRAPH_TYPES = {
     "text/turtle": "turtle",
     "application/n-triples": "ntriples",
     "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
 }
 #: format name -> the media type it is sent as
 MEDIA_TYPES = {
     "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
     "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
+    "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml",
 }
 #: the short names a ``format`` parameter may give
 FORMAT_NAMES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "ttl": "turtle",
-                "ntriples": "ntriples", "nt": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld"}
+                "ntriples": "ntriples", "nt": "ntriples", "jsonld": "jsonld", "json-ld": "jsonld",
+                "rdfxml": "rdfxml", "rdf": "rdfxml"}
 
 
 class NotAcceptable(Exception):
@@ -59,6 +61,8 @@ def choose(form: str, accept: str | None, requested: str | None) -> str:
     types = GRAPH_TYPES if graph else TABLE_TYPES
     if requested:
         name = FORMAT_NAMES.get(requested.lower()) or TABLE_TYPES.get(requested) or GRAPH_TYPES.get(requested)
+        if graph and name == "xml":  # SPARQLWrapper's format=xml, for a graph: RDF/XML
+            name = "rdfxml"
         if name is None or name not in types.values():
             raise NotAcceptable(f"format {requested!r} does not fit a {form.upper()} query; "
                                 f"use one of {', '.join(sorted(set(types.values())))}")

@@ -21,7 +21,7 @@ def service_description(url: str) -> str:
     """The SPARQL 1.1 Service Description of the endpoint at ``url``, in Turtle."""
     formats = " ,\n        ".join(f"<http://www.w3.org/ns/formats/{f}>" for f in (
         "SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-        "Turtle", "N-Triples", "JSON-LD"))
+        "Turtle", "N-Triples", "JSON-LD", "RDF_XML"))
     graphs = " ,\n            ".join(f"<{GRAPHS[p]}>" for p in QUERY_PARTS)
     return f"""@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
 @prefix dcterms: <http://purl.org/dc/terms/> .
@@ -71,16 +71,19 @@ def handler(server: Server, body_of: Callable[[Request], Awaitable[bytes]]) -> C
             raise HTTPError(400, "no query: give the query parameter")
         if len(queries) > 1:
             raise HTTPError(400, "more than one query parameter")
-        graphs = {v for k, v in params if k in ("default-graph-uri", "named-graph-uri")}
+        defaults = [v for k, v in params if k == "default-graph-uri"]
+        named = [v for k, v in params if k == "named-graph-uri"]
+        graphs = {*defaults, *named}
         if graphs - allowed_graphs:
             raise HTTPError(400, f"this endpoint's dataset is crdkg's graphs {', '.join(sorted(allowed_graphs))}; "
                                  f"it cannot query {sorted(graphs - allowed_graphs)[0]}")
         formats = [v for k, v in params if k == "format"]
         text = queries[0]
-        from ..sparqltext import check_size, query_form
+        from ..sparqltext import check_size, query_form, with_protocol_dataset
 
         check_size(text)  # too long or too deep for the parser: a clear error before any work
         fmt = negotiate(query_form(text), request, formats[0] if formats else None)  # an update: refused here
+        text = with_protocol_dataset(text, defaults, named)  # the request's dataset replaces the query's
         return answer(await server.run(jobs.sparql, text, fmt), fmt)
 
     return endpoint
