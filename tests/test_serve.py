@@ -139,13 +139,13 @@ def test_the_protocol_dataset_was_ignored(served, kg):
     data, ontology = GRAPHS["data"], GRAPHS["ontology"]
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert _count(served, count, default_graph_uri=[data]) == kg.count(["data"])
-    assert _count(served, "SELECT (COUNT(*) AS ?n) FROM <%s> WHERE { ?s ?p ?o }" % ontology,
+    assert _count(served, f"SELECT (COUNT(*) AS ?n) FROM <{ontology}> WHERE {{ ?s ?p ?o }}",
                   default_graph_uri=[data]) == kg.count(["data"])
     assert _count(served, "SELECT (COUNT(*) AS ?n) FROM <https://example.org/no-such-graph> WHERE { ?s ?p ?o }") == 0
     graphs = "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
     assert _count(served, graphs, named_graph_uri=[ontology]) == 1
     assert _count(served, graphs, named_graph_uri=[ontology, data]) == 2
-    assert _count(served, "SELECT (COUNT(*) AS ?n) FROM NAMED <%s> WHERE { GRAPH ?g { ?s ?p ?o } }" % data) \
+    assert _count(served, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{data}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") \
         == kg.count(["data"])
 
 
