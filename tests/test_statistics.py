@@ -322,7 +322,7 @@ def test_growth_since_launch_divided_rounded_figures(engine):
             exact[when], exact["others_" + when] = g * 10000 / p, og * 10000 / op
             exact["all_" + when] = (g + og) * 10000 / (p + op)
 
-        def ratio(a, b):  # of the unrounded figures named a and b
+        def ratio(a, b, exact=exact):  # of the unrounded figures named a and b
             return float(half_up(exact[a] * 1000 / exact[b]) / 1000)
 
         if name == "rise-of-central-region":  # by hand: 74,305 / 8,766 would give 8.477
