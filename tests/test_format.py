@@ -262,3 +262,17 @@ def test_a_new_file_gets_the_mode_a_plain_write_gives(tmp_path):
     finally:
         os.umask(old)
     assert (tmp_path / "new.ttl").stat().st_mode & 0o777 == 0o644
+
+
+def test_format_printed_rdflib_s_tracebacks_and_errors_without_a_line(tmp_path):
+    """An ill-typed literal ("abc"^^xsd:integer, 30 February) is kept as written, with nothing on
+    stderr (rdflib logged a traceback for each); a syntax error names its line and column."""
+    ill = _write(tmp_path, 'ex:a ex:b "abc"^^xsd:integer ; ex:c "2019-02-30"^^xsd:date .\n')
+    r = run_cli("format", str(ill))
+    assert (r.code, r.err) == (0, "")
+    assert '"abc"^^xsd:integer' in ill.read_text() and '"2019-02-30"^^xsd:date' in ill.read_text()
+    bad = _write(tmp_path, 'ex:a ex:b "x"\n', name="bad.ttl")
+    before = bad.read_bytes()
+    r = run_cli("format", str(bad))
+    assert (r.code, r.err) == (2, f"crdkg: error: {bad}:4:1: Triples should be followed by a dot\n")
+    assert bad.read_bytes() == before

@@ -231,6 +231,18 @@ class as_written:
 
 
 def _parse(text: str, path: Path) -> rdflib.Graph:
+    import pyoxigraph as ox
+
+    from .graph import _parse_error, quiet_rdflib
+
+    try:  # Oxigraph's parser first: its errors name the line and column, rdflib's do not
+        for _ in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=_RELATIVE_BASE):
+            pass
+    except SyntaxError as err:
+        raise _parse_error(str(path), err) from None
+    except (ValueError, OSError, MemoryError):
+        pass  # rdflib's parse below says what it finds
+    quiet_rdflib()
     graph = rdflib.Graph(bind_namespaces="none")
     try:
         graph.parse(data=text, format="turtle", publicID=_RELATIVE_BASE)

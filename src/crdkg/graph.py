@@ -382,9 +382,23 @@ def from_rdflib_term(term):
     raise TypeError(f"unsupported term {term!r}")
 
 
+def quiet_rdflib() -> None:
+    """Keep rdflib from logging a traceback to stderr for each ill-typed literal it makes
+    (``"abc"^^xsd:integer``): crdkg keeps such literals as written, and its own checks report
+    them. Called where crdkg hands a graph to rdflib."""
+    import logging
+
+    log = logging.getLogger("rdflib.term")
+    if log.propagate:
+        log.addHandler(logging.NullHandler())
+        log.propagate = False
+
+
 def to_rdflib(quads: Iterable[ox.Quad]) -> rdflib.Graph:
     """Merge quads into one rdflib graph (blank nodes keep their identity)."""
     import rdflib
+
+    quiet_rdflib()
 
     graph = rdflib.Graph(bind_namespaces="none")
     add = graph.add

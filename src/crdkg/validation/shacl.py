@@ -86,6 +86,9 @@ def run_shapes(data, shapes, *, inference: str = "none", names: str = "",
     from rdflib.namespace import RDF
     from rdflib.namespace import SH as RSH
 
+    from ..graph import quiet_rdflib
+
+    quiet_rdflib()
     _imported_prefixes(shapes)
     _literal_true_only(shapes)
     _ignored_only_when_closed(shapes)
