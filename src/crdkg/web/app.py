@@ -177,7 +177,7 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
     it answers only for this machine's host names and ``allowed_hosts``. With ``workers``, the
     work runs in that many processes, stopped at the time limit (:mod:`crdkg.web.workers`);
     answers carry an ETag and are kept in a cache of ``cache_mb`` MiB (:mod:`crdkg.web.httpcache`)."""
-    from . import jobs, queries, sparql
+    from . import jobs, linkeddata, queries, sparql
     from .httpcache import Conditional, graph_version
 
     version = graph_version(engine)  # before the workers are forked: it reads the graph's files
@@ -207,6 +207,8 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
 
         return endpoint
 
+    linked = linkeddata.handler(server)
+
     async def internal_error(request: Request, exc: Exception) -> Response:
         return error_response(500, f"internal error ({type(exc).__name__}); please report it")
 
@@ -225,6 +227,9 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
         Route("/api/queries", guarded(queries.listing), methods=["GET"]),
         Route("/api/queries/{name}", guarded(queries.handler(server)), methods=["GET"]),
         Route("/api/openapi.json", guarded(queries.openapi), methods=["GET"]),
+        # crdkg's own IRIs (https://w3id.org/crdkg/...), with content negotiation
+        *[Route(path, guarded(linked), methods=["GET"]) for path in (
+            "/id/{rest:path}", "/ontology", "/ontology/{version:path}", "/shapes", "/graph/{part}")],
     ]
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
