@@ -12,6 +12,9 @@ import pytest
 
 from conftest import ROOT
 
+#: runs a reference engine (pySHACL, a reasoner or the OWL API) beside crdkg: not in `make test-fast`
+pytestmark = pytest.mark.reference
+
 JARS = Path("/usr/share/java")
 
 

@@ -13,6 +13,9 @@ from rdflib.namespace import OWL, RDF
 
 from crdkg import resources
 
+#: runs a reference engine (pySHACL, a reasoner or the OWL API) beside crdkg: not in `make test-fast`
+pytestmark = pytest.mark.reference
+
 CRD = rdflib.Namespace("https://w3id.org/crdkg/ontology#")
 
 

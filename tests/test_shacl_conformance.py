@@ -25,6 +25,9 @@ from rdflib.namespace import RDF, SH
 
 from conftest import run_cli
 
+#: runs a reference engine (pySHACL, a reasoner or the OWL API) beside crdkg: not in `make test-fast`
+pytestmark = pytest.mark.reference
+
 SUITE = Path(__file__).parent / "conformance" / "w3c-shacl-tests"
 MF = rdflib.Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = rdflib.Namespace("http://www.w3.org/ns/shacl-test#")

@@ -16,6 +16,9 @@ from crdkg.errors import InputError
 from crdkg.validation import validate
 from crdkg.validation.compiled import ShapesGraph, compile_shapes
 
+#: runs a reference engine (pySHACL, a reasoner or the OWL API) beside crdkg: not in `make test-fast`
+pytestmark = pytest.mark.reference
+
 EXAMPLES = Path(__file__).parent / "shapes"
 SH = "http://www.w3.org/ns/shacl#"
 EX = "https://example.org/case/"
