@@ -76,7 +76,17 @@ VIRTUOSO_DIFFERS = {
 }
 
 
+#: stored queries that Virtuoso 7.2 answers right in some runs and wrongly in others, after the
+#: same load: the trigger is in the server's state (the queries run before, say), not isolated
+VIRTUOSO_UNSTABLE = {
+    "divisions-within": "no rows in some runs (11 expected for Leshan), right in others: in CI and in "
+                        "a run of test_store.py alone right, in a run of the whole suite no rows",
+}
+
+
 def differs_there(server, name: str, a, b, ordered: bool) -> bool:
+    if server.name == "virtuoso" and name in VIRTUOSO_UNSTABLE:
+        return True  # either answer is what this Virtuoso gives; the README says so
     if server.name == "virtuoso" and name in VIRTUOSO_DIFFERS:
         assert comparable(a, ordered=ordered) != comparable(b, ordered=ordered), \
             f"Virtuoso now answers {name} as the embedded graph does: drop it from VIRTUOSO_DIFFERS"
@@ -218,9 +228,11 @@ def test_cli_load_with_verify_queries(fresh_store):
                 "--query-endpoint", fresh_store.query_url, "--verify-queries")
     if fresh_store.name == "virtuoso":  # it answers some stored queries differently (VIRTUOSO_DIFFERS), and says so
         # disparity-by-year agrees there to the six digits Virtuoso writes doubles with
-        differing = ", ".join(repr(n) for n in CATALOGUE.names() if n in VIRTUOSO_DIFFERS and n != "disparity-by-year")
-        assert r.code == 2 and f"stored queries {differing} give different results" in r.err, r.err
-        assert "the load itself is complete" in r.err
+        required = {n for n in VIRTUOSO_DIFFERS if n != "disparity-by-year"}
+        assert r.code == 2 and " give different results on " in r.err and "the load itself is complete" in r.err, r.err
+        named = set(r.err.split("stored queries ", 1)[1].split(" give different results")[0].replace("'", "")
+                    .split(", "))
+        assert required <= named <= required | set(VIRTUOSO_UNSTABLE), r.err
         return
     assert r.code == 0, r.err
     assert "content (digests read back) and triple counts verified" in r.out and "stored queries give the same results" in r.out
