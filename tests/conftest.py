@@ -124,3 +124,15 @@ def fresh_server(tmp_path):
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def served():
+    """``crdkg serve`` on a free port of 127.0.0.1, one per test module, stopped even when tests fail."""
+    from test_serve import Served
+
+    s = Served()
+    try:
+        yield s
+    finally:
+        s.stop()

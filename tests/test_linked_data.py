@@ -13,22 +13,11 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from test_serve import Served
-
 pytestmark = pytest.mark.server
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 CRD = "https://w3id.org/crdkg/ontology#"
 SICHUAN = "https://w3id.org/crdkg/id/division/510000"
-
-
-@pytest.fixture(scope="module")
-def served():
-    s = Served()
-    try:
-        yield s
-    finally:
-        s.stop()
 
 
 def fetch(served, path: str, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:

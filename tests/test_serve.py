@@ -64,15 +64,6 @@ class Served:
             return err.code, err.headers.get("Content-Type", ""), err.read()
 
 
-@pytest.fixture(scope="module")
-def served():
-    s = Served()
-    try:
-        yield s
-    finally:
-        s.stop()
-
-
 def error_of(status_and_body: tuple[int, str, bytes]) -> tuple[int, str]:
     status, ctype, body = status_and_body
     assert ctype.startswith("application/json"), ctype

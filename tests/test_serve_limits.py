@@ -100,15 +100,6 @@ def stop_and_log(s: Served) -> str:
         raise
 
 
-@pytest.fixture(scope="module")
-def served():
-    s = Served()
-    try:
-        yield s
-    finally:
-        s.stop()
-
-
 needs_proc = pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="reads /proc (Linux)")
 
 
