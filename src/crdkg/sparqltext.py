@@ -207,8 +207,21 @@ def check_size(text: str, *, where: str = "the query") -> None:
     bound on the parser's: each open bracket, plus each operator, UNION, OPTIONAL, MINUS or
     sibling group chained at the levels still open (a VALUES block's rows, being flat, count
     once). Nearly every query is cleared by counting characters, without lexing it."""
+    if text in _CLEARED:
+        return
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"{where} is {len(text):,} characters long; crdkg accepts at most {MAX_QUERY_CHARS:,}")
+    _check_depth(text, where)
+    if len(_CLEARED) >= 512:  # the texts seen: a stored query's text is checked once, not per run
+        _CLEARED.clear()
+    _CLEARED.add(text)
+
+
+#: texts that :func:`check_size` has cleared
+_CLEARED: set[str] = set()
+
+
+def _check_depth(text: str, where: str) -> None:
     lower = text.lower()
     bound = sum(text.count(c) for c in "({[+-*/|^!=<>&") + sum(lower.count(w) for w in ("union", "optional", "minus"))
     if bound <= MAX_QUERY_DEPTH:
