@@ -212,9 +212,10 @@ def check_size(text: str, *, where: str = "the query") -> None:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"{where} is {len(text):,} characters long; crdkg accepts at most {MAX_QUERY_CHARS:,}")
     _check_depth(text, where)
-    if len(_CLEARED) >= 512:  # the texts seen: a stored query's text is checked once, not per run
-        _CLEARED.clear()
-    _CLEARED.add(text)
+    if len(text) <= 20_000:  # a stored query's text is checked once, not per run (bounded: 512 of them)
+        if len(_CLEARED) >= 512:
+            _CLEARED.clear()
+        _CLEARED.add(text)
 
 
 #: texts that :func:`check_size` has cleared
