@@ -12,8 +12,6 @@ _FLOATS = {XSD + "double", XSD + "float"}
 #: significant digits to which floating-point results are compared: engines sum in different
 #: orders, so the last bits of a sum of doubles differ
 FLOAT_DIGITS = 12
-#: the digits a store may write a double with and still agree (Virtuoso 7 writes six)
-STORE_FLOAT_DIGITS = 6
 
 
 def comparable(result: QueryResult, *, ordered: bool, float_digits: int = FLOAT_DIGITS) -> object:
@@ -42,3 +40,24 @@ def comparable(result: QueryResult, *, ordered: bool, float_digits: int = FLOAT_
         return sorted(" ".join(term(x) for x in (t.subject, t.predicate, t.object)) for t in result.triples)
     rows = [tuple(term(t) for t in row) for row in result.rows]
     return (result.variables, rows if ordered else sorted(rows, key=repr))
+
+
+def agree(a: QueryResult, b: QueryResult, *, ordered: bool, relative: float = 1e-5) -> bool:
+    """Whether two engines' answers agree as a store's may: as :func:`comparable` says, with
+    doubles equal within ``relative`` (a store that writes six significant digits, as Virtuoso
+    does, may round the sixth either way)."""
+    if comparable(a, ordered=ordered) == comparable(b, ordered=ordered):
+        return True
+    ka, kb = comparable(a, ordered=ordered, float_digits=17), comparable(b, ordered=ordered, float_digits=17)
+    if not (isinstance(ka, tuple) and isinstance(kb, tuple)) or ka[0] != kb[0] or len(ka[1]) != len(kb[1]):
+        return False
+    for row_a, row_b in zip(ka[1], kb[1], strict=True):
+        for x, y in zip(row_a, row_b, strict=True):
+            if x == y:
+                continue
+            if not (isinstance(x, str) and isinstance(y, str) and x.endswith("^^double") and y.endswith("^^double")):
+                return False
+            fx, fy = float(x.split("^^")[0]), float(y.split("^^")[0])
+            if abs(fx - fy) > relative * max(abs(fx), abs(fy)):
+                return False
+    return True
