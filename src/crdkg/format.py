@@ -235,18 +235,18 @@ def _parse(text: str, path: Path) -> rdflib.Graph:
 
     from .graph import _parse_error, quiet_rdflib
 
-    try:  # Oxigraph's parser first: its errors name the line and column, rdflib's do not
-        for _ in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=_RELATIVE_BASE):
-            pass
-    except SyntaxError as err:
-        raise _parse_error(str(path), err) from None
-    except (ValueError, OSError, MemoryError):
-        pass  # rdflib's parse below says what it finds
     quiet_rdflib()
     graph = rdflib.Graph(bind_namespaces="none")
     try:
         graph.parse(data=text, format="turtle", publicID=_RELATIVE_BASE)
-    except Exception as err:  # rdflib raises many kinds of parse errors
+    except Exception as err:  # rdflib raises many kinds of parse errors, without a line and column
+        try:  # Oxigraph's parser names them: read the text again only on this error path
+            for _ in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=_RELATIVE_BASE):
+                pass
+        except SyntaxError as located:
+            raise _parse_error(str(path), located) from None
+        except (ValueError, OSError, MemoryError):
+            pass
         raise InputError(f"does not parse: {' '.join(str(err).split())[:300]}", path=str(path)) from None
     return graph
 

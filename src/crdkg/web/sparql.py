@@ -79,9 +79,8 @@ def handler(server: Server, body_of: Callable[[Request], Awaitable[bytes]]) -> C
                                  f"it cannot query {sorted(graphs - allowed_graphs)[0]}")
         formats = [v for k, v in params if k == "format"]
         text = queries[0]
-        from ..sparqltext import check_size, query_form, with_protocol_dataset
+        from ..sparqltext import query_form, with_protocol_dataset
 
-        check_size(text)  # too long or too deep for the parser: a clear error before any work
         fmt = negotiate(query_form(text), request, formats[0] if formats else None)  # an update: refused here
         text = with_protocol_dataset(text, defaults, named)  # the request's dataset replaces the query's
         return answer(await server.run(jobs.sparql, text, fmt), fmt)

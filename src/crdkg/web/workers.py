@@ -36,8 +36,9 @@ from ..engines.base import Engine
 from ..errors import CrdkgError, ParameterError, QueryError
 
 
-#: the statuses and one-line reasons of a job that did not give an answer
 class JobFailed(Exception):
+    """A job that gave no answer: the HTTP status and the one-line reason to answer with."""
+
     def __init__(self, status: int, message: str, *, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status = status
