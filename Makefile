@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CRDKG := $(BIN)/crdkg
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-fast lint venv venv-test format check-format validate export bench clean
+.PHONY: help demo test test-fast lint venv venv-test format check-format validate export release bench clean
 
 help: ## list the targets with their purpose
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -20,6 +20,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# cffconvert 2.0.0 pins jsonschema<4 (openapi-spec-validator needs 4): installed without
+	# its dependencies (the others are in the test extra); tests/test_release.py runs it
+	$(BIN)/python -m pip install --quiet --no-deps 'cffconvert==2.0.0'
+	# crdkg's dependencies and build backend as wheels, for the pre-commit test, which installs
+	# crdkg as pre-commit does, with no network (tests/test_release.py)
+	$(BIN)/python -m pip download --quiet --dest $(VENV)/wheelhouse . hatchling
 	@touch $@ $(VENV)/.installed
 
 venv: $(VENV)/.installed ## create .venv and install crdkg
@@ -62,6 +68,9 @@ validate: venv ## validate the shipped graph against the shapes and quality chec
 
 export: venv ## write the graph to dist/ in every export format
 	$(CRDKG) export --out dist
+
+release: venv ## write the release of this version to releases/crdkg-VERSION (RELEASE.md says the whole order)
+	$(CRDKG) release --out releases
 
 bench: venv-test ## run the benchmarks and print their figures (docs/benchmarks.md keeps them)
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

@@ -24,12 +24,14 @@ __all__ = [
     "StoredQuery",
     "ValidationReport",
     "__version__",
+    "build_release",
     "catalogue",
     "embedded_engine",
     "endpoint_engine",
     "export_graph",
     "load_graph",
     "load_into_store",
+    "observations",
     "run_query",
     "run_sparql",
     "validate",
@@ -51,6 +53,8 @@ _LAZY = {
     "validate": "crdkg.validation",
     "export_graph": "crdkg.export",
     "load_into_store": "crdkg.load",
+    "observations": "crdkg.observations",
+    "build_release": "crdkg.release",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -61,6 +65,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .export import export_graph
     from .graph import KnowledgeGraph, load_graph
     from .load import load_into_store
+    from .observations import observations
+    from .release import build_release
     from .validation import ValidationReport, validate
 
 

@@ -19,3 +19,4 @@ SEVERITIES = ("violation", "warning", "info")
 EXPORT_FORMATS = ("nt", "nq", "trig", "ttl", "jsonld")
 #: when ``crdkg load`` shows a progress bar
 PROGRESS = ("auto", "always", "never")
+DIFF_FORMATS = ("markdown", "json")

@@ -59,6 +59,8 @@ HELP = {
     "validate": "validate the shipped graph, or your RDF files, against the shapes",
     "export": "write the graph as files that triple stores bulk-load",
     "load": "load the graph into a triple store, replacing crdkg's own named graphs only",
+    "release": "write a release: the graph in every format, the statistics as CSV and JSON-stat, checksums",
+    "diff": "the resources two versions of the graph add, remove and change (releases, files or git revisions)",
     "format": "rewrite Turtle files in the canonical form (or --check them)",
     "serve": "serve the graph over HTTP: a SPARQL endpoint and the stored queries as an API",
     "site": "write the pages of crdkg serve as static files",
@@ -121,6 +123,21 @@ ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
         Arg("--format", choices=choices.EXPORT_FORMATS, action="append",
             help="format to write (repeatable; default: all)"),
         Arg("--out", default="dist", metavar="DIR", help="output folder (default: dist)"),
+    ],
+    "release": [
+        Arg("--out", default="releases", metavar="DIR",
+            help="the folder in which to write crdkg-VERSION (default: releases); an existing release "
+                 "is never overwritten"),
+        Arg("--base-url", metavar="URL",
+            help="where the release folder will be published: gives each file a dcat:downloadURL"),
+    ],
+    "diff": [
+        Arg("old", metavar="OLD", help="the earlier version: a release folder, an RDF file or a git revision"),
+        Arg("new", metavar="NEW", help="the later version, as OLD"),
+        Arg("--format", choices=choices.DIFF_FORMATS, default="markdown"),
+        Arg("--limit", type=int, default=20, metavar="N",
+            help="with --format markdown: at most N resources per list (0: all; default: 20)"),
+        Arg("--out", metavar="FILE", help="write to FILE (replaced whole) instead of standard output"),
     ],
     "load": [
         Arg("--endpoint", metavar="URL", help="the store's SPARQL 1.1 Graph Store HTTP Protocol URL"),
@@ -336,6 +353,37 @@ def cmd_export(args: Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_release(args: Namespace) -> int:
+    from .release import build_release
+
+    folder = build_release(args.out, base_url=args.base_url)
+    print(folder)
+    return EXIT_OK
+
+
+def cmd_diff(args: Namespace) -> int:
+    from .diff import diff_graphs, read_version
+
+    if args.limit < 0:
+        raise CrdkgError(f"--limit: {args.limit} is negative (0 lists every resource)")
+    changes = diff_graphs(read_version(args.old), read_version(args.new), old_name=args.old, new_name=args.new)
+    if args.format == "json":
+        import json
+
+        text = json.dumps(changes.as_json(), ensure_ascii=False, indent=1) + "\n"
+    else:
+        text = changes.markdown(limit=args.limit)
+    if args.out:
+        from pathlib import Path
+
+        from .format import write_atomically
+
+        write_atomically(Path(args.out), text)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
 def cmd_load(args: Namespace) -> int:
     from .load import load_into_store
 
@@ -436,6 +484,8 @@ COMMANDS = {
     "validate": cmd_validate,
     "export": cmd_export,
     "load": cmd_load,
+    "release": cmd_release,
+    "diff": cmd_diff,
     "format": cmd_format,
     "serve": cmd_serve,
     "site": cmd_site,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -30,6 +31,7 @@ from .namespaces import (
     GRAPHS,
     OWL,
     PREFIXES,
+    QB,
     RDF,
     STORE_PARTS,
     VOID,
@@ -42,7 +44,8 @@ TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from .graph import GraphName
 
-__all__ = ["EXPORT_FORMATS", "PARTS", "canonical_quads", "dataset_quads", "export_graph", "jsonld_document"]
+__all__ = ["EXPORT_FORMATS", "PARTS", "canonical_quads", "dataset_quads", "description", "export_graph",
+           "jsonld_document", "write_formats"]
 
 PARTS = (*STORE_PARTS, "description")
 
@@ -98,10 +101,13 @@ def _local_key(iri: str) -> str:
     return hashlib.sha256(iri.encode()).hexdigest()[:12]
 
 
-def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = STORE_PARTS) -> list[ox.Quad]:
+def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = STORE_PARTS, *,
+                  statistics: bool = True) -> list[ox.Quad]:
     """A VoID and DCAT description of the dataset, computed from the graph itself: title,
-    licence and version from the ontology header, triples per named graph, class and
-    property partitions and example resources of the data."""
+    licence, version, creator and publisher from the ontology header, the countries the data
+    covers (``dct:spatial``) and the years of its statistics (``dct:temporal``), and, with
+    ``statistics``, triples per named graph, class and property partitions and example
+    resources of the data."""
     g = ox.NamedNode(GRAPHS["description"])
     ds = ox.NamedNode(DATASET_IRI)
     out: list[ox.Quad] = []
@@ -120,12 +126,14 @@ def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = STORE_PARTS) -> 
 
     onto = graph.graph_names(["ontology"])
     data = graph.graph_names([p for p in DATA_PARTS if p in parts])
-    header = select(f"""SELECT ?title ?desc ?license ?version ?modified WHERE {{
+    header = select(f"""SELECT ?title ?desc ?license ?version ?modified ?creator ?publisher WHERE {{
         ?o a <{OWL}Ontology> ; <{OWL}versionInfo> ?version .
         OPTIONAL {{ ?o <{DCT}title> ?title FILTER(LANG(?title) = "en") }}
         OPTIONAL {{ ?o <{DCT}description> ?desc FILTER(LANG(?desc) = "en") }}
         OPTIONAL {{ ?o <{DCT}license> ?license }}
         OPTIONAL {{ ?o <{DCT}modified> ?modified }}
+        OPTIONAL {{ ?o <{DCT}creator> ?creator }}
+        OPTIONAL {{ ?o <{DCT}publisher> ?publisher }}
         FILTER(STRSTARTS(STR(?o), "{BASE}")) }}""", onto)
     if not header:
         raise CrdkgError("the ontology has no header (owl:Ontology with owl:versionInfo) to describe the dataset from")
@@ -138,12 +146,26 @@ def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = STORE_PARTS) -> 
         add(ds, DCT + "description", h["desc"])
     if h.get("license") is not None:
         add(ds, DCT + "license", h["license"])
-    if h.get("modified") is not None:
-        add(ds, DCT + "modified", h["modified"])
+    for key in ("modified", "creator", "publisher"):
+        if h.get(key) is not None:
+            add(ds, DCT + key, h[key])
     add(ds, OWL + "versionInfo", h["version"])
     add(ds, DCAT + "version", h["version"])
     add(ds, VOID + "vocabulary", ox.NamedNode(PREFIXES["crd"]))
     add(ds, VOID + "uriSpace", ox.Literal(PREFIXES["crdid"]))
+    for row in select(f"SELECT DISTINCT ?country WHERE {{ ?country a <{PREFIXES['crd']}Country> }} ORDER BY ?country",
+                      data):
+        add(ds, DCT + "spatial", row["country"])
+    years = select(f"""SELECT (MIN(?y) AS ?first) (MAX(?y) AS ?last) WHERE {{
+        ?o a <{QB}Observation> ; <{PREFIXES['crd']}refYear> ?y }}""", data)
+    if years and years[0].get("first") is not None:
+        period = ox.NamedNode(f"{DATASET_IRI}/temporal")
+        add(ds, DCT + "temporal", period)
+        add(period, RDF + "type", ox.NamedNode(DCT + "PeriodOfTime"))
+        add(period, DCAT + "startDate", years[0]["first"])
+        add(period, DCAT + "endDate", years[0]["last"])
+    if not statistics:
+        return canonical_quads(out)
     total = 0
     for part in parts:
         n = graph.count([part])
@@ -179,6 +201,18 @@ def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = STORE_PARTS) -> 
     return canonical_quads(out)
 
 
+_DESCRIBED: weakref.WeakKeyDictionary[KnowledgeGraph, dict[bool, list[ox.Quad]]] = weakref.WeakKeyDictionary()
+
+
+def description(graph: KnowledgeGraph, *, statistics: bool = True) -> list[ox.Quad]:
+    """:func:`dataset_quads` of the parts ``graph`` holds, computed once per graph (a server
+    serves it on every home page and at ``/.well-known/void``)."""
+    done = _DESCRIBED.setdefault(graph, {})
+    if statistics not in done:
+        done[statistics] = dataset_quads(graph, [p for p in STORE_PARTS if p in graph.parts], statistics=statistics)
+    return done[statistics]
+
+
 # --- export ---------------------------------------------------------------------------
 
 def _used_prefixes(quads: Sequence[ox.Quad]) -> dict[str, str]:
@@ -187,19 +221,61 @@ def _used_prefixes(quads: Sequence[ox.Quad]) -> dict[str, str]:
 
 def export_graph(out: Path | str, *, formats: Sequence[str] | None = None,
                  graph: KnowledgeGraph | None = None) -> list[Path]:
-    """Write the graph to ``out`` in ``formats`` (default: all); return the files written."""
-    formats = list(dict.fromkeys(formats or EXPORT_FORMATS))
-    for f in formats:
-        if f not in EXPORT_FORMATS:
-            raise CrdkgError(f"unknown export format {f!r} (formats: {', '.join(EXPORT_FORMATS)})")
+    """Write the graph to ``out`` in ``formats`` (default: all); return the files written.
+
+    The quad formats (``nq``, ``trig``, ``jsonld``) hold the whole graph in one file; the
+    triple formats (``nt``, ``ttl``) one file per named graph."""
+    formats = _checked(formats)
     graph = graph or load_graph(parts=STORE_PARTS)
     quads = canonical_quads([*graph.quads(STORE_PARTS), *dataset_quads(graph)])
-    by_part = {part: [q for q in quads if q.graph_name == ox.NamedNode(GRAPHS[part])] for part in PARTS}
+    return write_formats(_folder(out), quads, formats, whole=("nq", "trig", "jsonld"), per_part=("nt", "ttl"))
+
+
+def _checked(formats: Sequence[str] | None) -> list[str]:
+    chosen = list(dict.fromkeys(formats or EXPORT_FORMATS))
+    for f in chosen:
+        if f not in EXPORT_FORMATS:
+            raise CrdkgError(f"unknown export format {f!r} (formats: {', '.join(EXPORT_FORMATS)})")
+    return chosen
+
+
+def _folder(out: Path | str) -> Path:
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise CrdkgError(f"{out}: cannot create the output folder: {err.strerror}") from None
+    return out
+
+
+def _triples(quads: Sequence[ox.Quad]) -> list[ox.Triple]:
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+
+
+def _encode(fmt: str, quads: Sequence[ox.Quad]) -> bytes:
+    """``quads`` in ``fmt``; the triple formats drop the graph names (a triple in two graphs
+    is written once)."""
+    if fmt == "nq":
+        return serialized(quads, ox.RdfFormat.N_QUADS)
+    if fmt == "trig":
+        return serialized(quads, ox.RdfFormat.TRIG, _used_prefixes(quads))
+    if fmt == "nt":
+        return serialized(sorted(set(_triples(quads)), key=str), ox.RdfFormat.N_TRIPLES)
+    if fmt == "ttl":
+        return serialized(sorted(set(_triples(quads)), key=str), ox.RdfFormat.TURTLE, _used_prefixes(quads))
+    assert fmt == "jsonld"
+    graphs: dict[str, list[ox.Triple]] = defaultdict(list)
+    for q in quads:
+        graphs[q.graph_name.value].append(ox.Triple(q.subject, q.predicate, q.object))  # type: ignore[union-attr]
+    doc = jsonld_document([], graphs=dict(graphs))
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode()
+
+
+def write_formats(out: Path, quads: Sequence[ox.Quad], formats: Sequence[str], *,
+                  whole: Sequence[str], per_part: Sequence[str]) -> list[Path]:
+    """Write canonical ``quads`` in ``formats``: as ``crdkg.EXT`` for the formats in ``whole``,
+    and as ``PART.EXT`` per named graph for those in ``per_part``."""
+    by_part = {part: [q for q in quads if q.graph_name == ox.NamedNode(GRAPHS[part])] for part in PARTS}
     written = []
 
     def write(name: str, data: bytes) -> None:
@@ -208,22 +284,12 @@ def export_graph(out: Path | str, *, formats: Sequence[str] | None = None,
         written.append(path)
 
     for fmt in formats:
-        if fmt == "nq":
-            write("crdkg.nq", serialized(quads, ox.RdfFormat.N_QUADS))
-        elif fmt == "trig":
-            write("crdkg.trig", serialized(quads, ox.RdfFormat.TRIG, _used_prefixes(quads)))
-        elif fmt == "nt":
-            for part, qs in by_part.items():
-                write(f"{part}.nt", serialized([ox.Triple(q.subject, q.predicate, q.object) for q in qs],
-                                               ox.RdfFormat.N_TRIPLES))
-        elif fmt == "ttl":
-            for part, qs in by_part.items():
-                write(f"{part}.ttl", serialized([ox.Triple(q.subject, q.predicate, q.object) for q in qs],
-                                                ox.RdfFormat.TURTLE, _used_prefixes(qs)))
-        elif fmt == "jsonld":
+        if fmt == "jsonld":
             context = {"@context": jsonld_context()}
             write("context.jsonld", (json.dumps(context, ensure_ascii=False, indent=2) + "\n").encode())
-            doc = jsonld_document([], graphs={GRAPHS[p]: [ox.Triple(q.subject, q.predicate, q.object) for q in qs]
-                                              for p, qs in by_part.items()})
-            write("crdkg.jsonld", (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode())
+        if fmt in whole:
+            write(f"crdkg.{fmt}", _encode(fmt, quads))
+        if fmt in per_part:
+            for part, qs in by_part.items():
+                write(f"{part}.{fmt}", _encode(fmt, qs))
     return written

@@ -59,10 +59,17 @@ def listing(folder: str, suffix: str) -> list[str]:
         return []
 
 
-def part_paths(part: str) -> list[str]:
+def part_paths(part: str, root: str | None = None) -> list[str]:
     """The Turtle files of a shipped part: ``ontology``, ``shapes``, ``data``, ``statistics``,
-    ``places`` or ``census``."""
-    return listing(os.path.join(root_folder(), *_PARTS[part]), ".ttl")
+    ``places`` or ``census`` (of the folder ``root`` laid out as a checkout, if given)."""
+    return listing(os.path.join(root or root_folder(), *_PARTS[part]), ".ttl")
+
+
+def part_folders(root: str) -> dict[str, list[str]]:
+    """The Turtle files of each part found in ``root``, a folder laid out as a checkout (an
+    older revision's, say); parts without files are left out."""
+    found = {part: part_paths(part, root) for part in _PARTS}
+    return {part: paths for part, paths in found.items() if paths}
 
 
 def query_folder() -> str:

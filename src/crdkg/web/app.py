@@ -229,7 +229,8 @@ def create_app(engine: Engine, *, timeout: float = 30.0, max_rows: int | None = 
         Route("/api/openapi.json", guarded(queries.openapi), methods=["GET"]),
         # crdkg's own IRIs (https://w3id.org/crdkg/...), with content negotiation
         *[Route(path, guarded(linked), methods=["GET"]) for path in (
-            "/id/{rest:path}", "/ontology", "/ontology/{version:path}", "/shapes", "/graph/{part}")],
+            "/id/{rest:path}", "/ontology", "/ontology/{version:path}", "/shapes", "/graph/{part}",
+            "/.well-known/void")],
     ]
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware

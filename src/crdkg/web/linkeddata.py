@@ -8,7 +8,9 @@ persistent scheme (https://w3id.org/crdkg/...) with content negotiation, followi
   RDF/XML, ``200`` with ``Vary: Accept``.
 * ``/ontology`` (its terms are ``/ontology#Name``; its version IRI ``/ontology/VERSION``),
   ``/shapes`` and ``/graph/PART`` name documents: the whole named graph, in the format asked
-  for (a browser is sent to the resource page of the document's IRI).
+  for (a browser is sent to the resource page of the document's IRI). ``/graph/description``,
+  also at ``/.well-known/void`` (VoID section 7), is the dataset's VoID/DCAT description,
+  computed from the graph served.
 
 A ``format`` parameter (``turtle``, ``jsonld``, ``ntriples``, ``rdfxml``, ``html``) overrides
 the ``Accept`` header. A crdkg IRI that names nothing is ``404``.
@@ -64,6 +66,8 @@ def iri_of(path: str) -> str | None:
         return ONTOLOGY_IRI
     if rest == "shapes":
         return SHAPES_IRI
+    if rest == ".well-known/void":  # VoID's well-known place for a dataset's description (VoID section 7)
+        return GRAPHS["description"]
     return BASE + rest if rest.startswith(("id/", "graph/")) else None
 
 
@@ -73,7 +77,7 @@ def document_part(iri: str) -> str | None:
         return "ontology"
     if iri == SHAPES_IRI:
         return "shapes"
-    return next((p for p in DOCUMENT_PARTS if GRAPHS[p] == iri), None)
+    return next((p for p in (*DOCUMENT_PARTS, "description") if GRAPHS[p] == iri), None)
 
 
 def rdf(engine: Engine, iri: str, fmt: str) -> bytes | None:
@@ -102,6 +106,11 @@ def rdf(engine: Engine, iri: str, fmt: str) -> bytes | None:
 
 def _part_quads(engine: Engine, part: str) -> list:
     graph = getattr(engine, "graph", None)
+    if part == "description":  # computed from the graph served (crdkg.export.dataset_quads)
+        from ..export import description
+        from ..graph import load_graph
+
+        return description(graph if graph is not None else load_graph())
     if graph is not None and part in graph.parts:
         return list(graph.quads([part]))
     from ..graph import load_graph
@@ -130,7 +139,11 @@ def handler(server):  # -> the endpoint of the routes above
         vary = {"vary": "Accept"}
         if fmt == "html":  # the thing's (or the document's) page, for people
             lang = request.query_params.get("lang")
-            query = urllib.parse.urlencode({"iri": iri, **({"lang": lang} if lang in ("en", "zh") else {})})
+            chosen = {"lang": lang} if lang in ("en", "zh") else {}
+            if document_part(iri) == "description":  # the home page describes the dataset
+                where = "/" + ("?" + urllib.parse.urlencode(chosen) if chosen else "")
+                return RedirectResponse(where, status_code=303, headers=vary)
+            query = urllib.parse.urlencode({"iri": iri, **chosen})
             return RedirectResponse("/resource?" + query, status_code=303, headers=vary)
         body = await server.run(rdf, iri, fmt, what="the description")
         if body is None:

@@ -28,7 +28,10 @@ WORDS = {
            "names are marked.", "legend": "Legend", "not_in_region": "not in a macro-region",
            "in_result": "named by the result", "not_in_result": "not named", "title": "crdkg",
            "profile": "Where it lies, what it belongs to, its census population",
-           "targeted": "What in the strategy concerns it, and how"},
+           "targeted": "What in the strategy concerns it, and how", "cite": "Cite this graph",
+           "downloads": "Download", "download_note": "each named graph in Turtle, and the description of the "
+           "dataset (VoID and DCAT); every format, and the statistics as CSV and JSON-stat, in a release "
+           "(crdkg release)", "version": "version"},
     "zh": {"editor": "查询编辑器",
            "home": "首页", "queries": "存储查询", "map": "地图", "statistics": "统计", "sparql": "SPARQL 端点",
            "api": "接口",
@@ -39,7 +42,10 @@ WORDS = {
                        "按板块着色；给出查询时，标出结果中出现的行政区。",
            "legend": "图例", "not_in_region": "不属于四大板块",
            "in_result": "结果中出现", "not_in_result": "未出现", "title": "crdkg",
-           "profile": "所在区域、所属名单与普查人口", "targeted": "战略中涉及它的内容及其途径"},
+           "profile": "所在区域、所属名单与普查人口", "targeted": "战略中涉及它的内容及其途径",
+           "cite": "引用本图谱", "downloads": "下载",
+           "download_note": "各命名图的 Turtle 文件及数据集描述（VoID 与 DCAT）；全部格式以及 CSV 和 JSON-stat "
+                            "格式的统计数据见发布包（crdkg release）", "version": "版本"},
 }
 
 #: (column, row) of each provincial-level division's tile, by GB/T 2260 code: a layout for the
@@ -148,7 +154,7 @@ class Page:
         count = f'<p class="count">{len(result.rows)} {self.words["rows"]}</p>'
         return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{count}"
 
-    def layout(self, title: str, content: str) -> str:
+    def layout(self, title: str, content: str, *, head: str = "") -> str:
         w = self.words
         other = "zh" if self.lang == "en" else "en"
         params = dict(urllib.parse.parse_qsl(self.query_string))
@@ -171,7 +177,7 @@ class Page:
                f'<a class="lang" id="lang-switch" href="{switch}">{"中文" if other == "zh" else "English"}</a></nav>')
         return (f'<!doctype html><html lang="{"zh-Hans" if self.lang == "zh" else "en"}"><head><meta charset="utf-8">'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-                f"<title>{html.escape(title)} · crdkg</title><style>{STYLE}</style></head>"
+                f"<title>{html.escape(title)} · crdkg</title><style>{STYLE}</style>{head}</head>"
                 f"<body>{nav}<main><h1>{html.escape(title)}</h1>{content}</main></body></html>")
 
 
@@ -184,7 +190,43 @@ def home(page: Page) -> str:
     content = (f"<h2>{w['glance']}</h2>{page.table(overview, ['aspect', 'item', 'detail'])}"
                f"<h2>{w['regions']}</h2>{page.table(regions)}"
                f'<p><a href="{page.href("/map")}">{w["map"]} →</a></p>')
-    return page.layout(title, content)
+    dataset = _dataset(page)
+    if dataset is None:
+        return page.layout(title, content)
+    links = "".join(f'<li><a href="{html.escape(d["contentUrl"])}">{html.escape(d["name"])}</a></li>'
+                    for d in dataset.get("distribution", []))
+    content += (f"<h2>{w['downloads']}</h2><p>{w['download_note']}</p><ul>{links}</ul>"
+                f"<h2>{w['cite']}</h2><p class=\"cite\">{html.escape(citation(dataset))}</p>")
+    return page.layout(title, content, head=f'<script type="application/ld+json">{json_block(dataset)}</script>')
+
+
+def citation(dataset: dict) -> str:
+    """A reference to the dataset in the usual order (creator, year, title, version, identifier),
+    from its schema.org description."""
+    creator = dataset.get("creator", {}).get("name", "")
+    year = str(dataset.get("dateModified", ""))[:4]
+    return (f"{creator} ({year}). {dataset.get('name', '')} ({dataset.get('alternateName', '')}), "
+            f"version {dataset.get('version', '')}. {dataset.get('identifier', '')}")
+
+
+def _dataset(page: Page) -> dict | None:
+    """The schema.org Dataset of the graph served, with the named graphs and the VoID
+    description as its downloads (files of a static site; documents of the server); None on
+    an engine without a graph of its own."""
+    from ..export import description
+    from ..schemaorg import dataset_jsonld
+    from .linkeddata import DOCUMENT_PARTS
+
+    graph = getattr(page.engine, "graph", None)
+    if graph is None:
+        return None
+    if page.static is not None:
+        files = [(f"graph/{part}.ttl", "text/turtle", page.relative(f"graph/{part}.ttl")) for part in DOCUMENT_PARTS]
+        files.append(("void.ttl", "text/turtle", page.relative("void.ttl")))
+    else:
+        files = [(f"/graph/{part}", "text/turtle", f"/graph/{part}?format=turtle") for part in DOCUMENT_PARTS]
+        files.append(("/.well-known/void", "text/turtle", "/.well-known/void?format=turtle"))
+    return dataset_jsonld(graph, description(graph, statistics=False), distributions=files)
 
 
 def queries(page: Page) -> str:

@@ -1,7 +1,9 @@
 """``crdkg site --out DIR``: the pages of ``crdkg serve`` written as files that any static
 host serves: the home page, the stored queries (each with its result for its example
 values), a page per resource of crdkg's own, the map, the statistics page (with Chart.js
-copied in), in English and in Chinese (``zh/``), and the OpenAPI document. Written into a
+copied in), in English and in Chinese (``zh/``), the OpenAPI document, and the downloads
+the home page lists (each named graph as ``graph/PART.ttl``, the dataset's description as
+``void.ttl``). Written into a
 new folder that then replaces ``DIR`` whole.
 
 Only a folder that crdkg wrote is ever replaced: ``DIR`` must be missing, empty, or an
@@ -17,8 +19,9 @@ from pathlib import Path
 
 from ..api import catalogue
 from ..engines.base import Engine
-from ..namespaces import CRDID, split_iri
+from ..namespaces import CRDID, GRAPHS, split_iri
 from . import pages, statistics
+from .linkeddata import DOCUMENT_PARTS, rdf
 
 #: the file that marks a folder as a site crdkg wrote (and so one it may replace)
 MARKER = ".crdkg-site"
@@ -110,6 +113,14 @@ def export_site(engine: Engine, out: str | os.PathLike[str], *, endpoint: str | 
                 params = {"iri": iri}
                 write(pages.static_file("/resource", params, lang), pages.resource(page("/resource", params), iri))
         write("openapi.json", json.dumps(openapi_document(endpoint or "/"), ensure_ascii=False, indent=2) + "\n")
+        if getattr(engine, "graph", None) is not None:  # the downloads the home page lists
+            for part in (*DOCUMENT_PARTS, "description"):
+                body = rdf(engine, GRAPHS[part], "turtle")
+                assert body is not None  # a document is never empty
+                name = "void.ttl" if part == "description" else f"graph/{part}.ttl"
+                (building / name).parent.mkdir(parents=True, exist_ok=True)
+                (building / name).write_bytes(body)
+                written.append(Path(name))
         write(MARKER, "This folder was written by `crdkg site`, which replaces it whole.\n")
         assets = [("chartjs", name) for name in ("chart.umd.min.js", "LICENSE.md", "README.md")]
         assets += [("crdkg", "chart.js")]
