@@ -7,7 +7,8 @@ SAMPLE_PARAMS = {q.name: q.example_params() for q in load_catalogue() if q.examp
 
 #: a value other than the default for each optional parameter, by hand
 OTHER_VALUES = {"lang": "zh", "class": "ProvincialDivision", "strategy": "strategy:western-development",
-                "series": "cube:gross-regional-product-5th-census", "level": "county", "type": "AutonomousCounty"}
+                "series": "cube:gross-regional-product-5th-census", "level": "county", "type": "AutonomousCounty",
+                "division": "Sichuan", "year": "2020"}
 
 
 #: where a query has nothing for an other value: no regional strategy was launched within the

@@ -145,6 +145,26 @@ def static_site(site, tmp_path_factory):
     return out
 
 
+def test_the_static_home_pages_describe_the_dataset_with_files_of_the_site(static_site):
+    """Both home pages carry the schema.org Dataset; its downloads are files of the site (each
+    named graph in Turtle, void.ttl), relative to the page, and parse."""
+    import json
+    import re
+
+    import pyoxigraph as ox
+
+    for page in (static_site / "index.html", static_site / "zh" / "index.html"):
+        found = re.search(r'<script type="application/ld\+json">(.*?)</script>', page.read_text(encoding="utf-8"))
+        assert found is not None, page
+        data = json.loads(found.group(1))
+        assert (data["@type"], data["alternateName"]) == ("Dataset", "区域协调发展战略知识图谱")
+        files = [(page.parent / d["contentUrl"]).resolve() for d in data["distribution"]]
+        assert [f.relative_to(static_site.resolve()).as_posix() for f in files] == [
+            f"graph/{p}.ttl" for p in ("ontology", "shapes", "data", "statistics", "places", "census")] + ["void.ttl"]
+        for f in files:
+            assert list(ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)), f
+
+
 def test_the_static_site_has_no_broken_link_and_reads_like_the_served_pages(static_site, browser):
     """`crdkg site` writes the same pages as files: every relative link leads to a file of the
     site, and a resource page, opened from the file, shows its evidence."""

@@ -88,3 +88,71 @@ def test_what_names_nothing_is_404_and_what_cannot_be_written_is_406(served):
     status, _, body = fetch(served, "/id/division/510000", "image/png")
     assert status == 406 and b"image/png" in body
     assert fetch(served, "/id/division/510000?format=yaml")[0] == 406
+
+
+DATASET = "https://w3id.org/crdkg/dataset"
+VOID = "http://rdfs.org/ns/void#"
+
+
+def test_well_known_void_is_the_dataset_description(served, kg):
+    """VoID section 7: the description at /.well-known/void, for RDF clients; a browser is sent
+    to the home page, which describes the dataset for people."""
+    status, headers, body = fetch(served, "/.well-known/void", "text/turtle")
+    assert status == 200 and headers["content-type"] == "text/turtle; charset=utf-8"
+    g = rdflib.Graph().parse(data=body, format="turtle")
+    dataset = rdflib.URIRef(DATASET)
+    assert (dataset, rdflib.RDF.type, rdflib.URIRef(VOID + "Dataset")) in g
+    subsets = {str(s): int(g.value(s, rdflib.URIRef(VOID + "triples")))
+               for s in g.objects(dataset, rdflib.URIRef(VOID + "subset"))}
+    parts = ("ontology", "data", "statistics", "places", "census")  # the graph served: no shapes
+    assert subsets == {f"https://w3id.org/crdkg/graph/{p}": kg.count([p]) for p in parts}
+    assert int(g.value(dataset, rdflib.URIRef(VOID + "triples"))) == sum(subsets.values())
+    assert fetch(served, "/graph/description", "text/turtle")[2] == body
+    status, headers, _ = fetch(served, "/.well-known/void", BROWSER)
+    assert (status, headers["location"]) == (303, "/")
+
+
+def test_the_home_page_describes_the_dataset_for_search_engines_and_people(served):
+    import json
+    import re
+
+    import crdkg
+
+    status, _, body = fetch(served, "/", BROWSER)
+    page = body.decode()
+    block = re.search(r'<head>.*<script type="application/ld\+json">(.*?)</script>.*</head>', page, flags=re.S)
+    assert status == 200 and block is not None
+    data = json.loads(block.group(1))
+    expected = {  # from the ontology header and the data, by hand
+        "@context": "https://schema.org/", "@type": "Dataset", "@id": DATASET, "identifier": DATASET,
+        "name": "crdkg: China's strategy for coordinated regional development",
+        "alternateName": "区域协调发展战略知识图谱", "inLanguage": ["en", "zh-Hans"], "version": crdkg.__version__,
+        "license": "https://creativecommons.org/licenses/by/4.0/", "isAccessibleForFree": True,
+        "creator": {"@type": "Organization", "name": "The crdkg developers"},
+        "publisher": {"@type": "Organization", "name": "The crdkg project"},
+        "temporalCoverage": "2000/2024",  # the first population and GDP year; the last population year
+        "spatialCoverage": {"@type": "Place", "@id": "https://w3id.org/crdkg/id/country/china",
+                            "name": "People's Republic of China", "alternateName": "中华人民共和国",
+                            "sameAs": "http://www.wikidata.org/entity/Q148"},
+    }
+    assert {k: data[k] for k in expected} == expected
+    assert data["description"].startswith("An OWL 2 ontology of China's strategy")
+    assert set(data) - set(expected) == {"description", "dateModified", "distribution"}
+    # valid JSON-LD: with schema.org as the vocabulary (nothing fetched), a Dataset with its downloads
+    data["@context"] = {"@vocab": "https://schema.org/"}
+    g = rdflib.Graph().parse(data=json.dumps(data), format="json-ld")
+    assert (rdflib.URIRef(DATASET), rdflib.RDF.type, rdflib.URIRef("https://schema.org/Dataset")) in g
+    # each download is there, in Turtle, and the links on the page are the same
+    names = []
+    for download in data["distribution"]:
+        assert (download["@type"], download["encodingFormat"]) == ("DataDownload", "text/turtle")
+        status, headers, turtle = fetch(served, download["contentUrl"])
+        assert status == 200 and headers["content-type"] == "text/turtle; charset=utf-8", download
+        assert list(ox.parse(turtle, format=ox.RdfFormat.TURTLE)), download
+        assert f'<a href="{download["contentUrl"]}">' in page.replace("&amp;", "&")
+        names.append(download["name"])
+    assert names == [f"/graph/{p}" for p in ("ontology", "shapes", "data", "statistics", "places", "census")] \
+        + ["/.well-known/void"]
+    cite = (f"The crdkg developers ({data['dateModified'][:4]}). crdkg: China&#x27;s strategy for coordinated "
+            f"regional development (区域协调发展战略知识图谱), version {crdkg.__version__}. {DATASET}")
+    assert f'<p class="cite">{cite}</p>' in page

@@ -117,3 +117,18 @@ def test_the_ci_template_installs_nothing_by_a_bare_name():
     run = subprocess.run(["bash", "-c", script], env={"CRDKG_PACKAGE": package, "PATH": "/usr/bin:/bin"},
                          capture_output=True, text=True, timeout=30)
     assert run.returncode == 1 and "edit CRDKG_PACKAGE" in run.stdout
+
+
+def test_the_wheel_and_sdist_pass_twine_check(tmp_path):
+    """RELEASE.md's check before a release: both distributions, built by hatchling (the build
+    backend, installed for the tests: nothing is fetched), pass `twine check --strict`."""
+    hatchling = Path(sys.executable).parent / "hatchling"
+    build = subprocess.run([str(hatchling), "build", "--directory", str(tmp_path)], cwd=ROOT, capture_output=True,
+                           text=True, timeout=600)
+    assert build.returncode == 0, build.stderr
+    built = sorted(p.name for p in tmp_path.iterdir())
+    assert [re.sub(r"\d+\.\d+\.\d+", "V", n) for n in built] == ["crdkg-V-py3-none-any.whl", "crdkg-V.tar.gz"]
+    check = subprocess.run([str(Path(sys.executable).parent / "twine"), "check", "--strict",
+                            *(str(tmp_path / n) for n in built)], capture_output=True, text=True, timeout=120)
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert check.stdout.count("PASSED") == 2

@@ -344,12 +344,19 @@ def test_growth_since_launch_on_the_new_basis_lists_no_strategy_launched_before_
 
 def test_no_stored_query_names_a_gdp_series_but_through_its_parameter():
     """A statistics query reads GDP from the one data set its series parameter names: the
-    5th-census data set never appears in a text, the main one only as the default."""
-    assert len(STATISTICS_QUERIES) == 5
+    5th-census data set never appears in a text, the main one only as the default. (The
+    queries of any data set, observations, observation-sources and datasets, name none.)"""
+    assert len(STATISTICS_QUERIES) == 8
+    gdp = [name for name in STATISTICS_QUERIES if "crd:grossRegionalProduct" in CATALOGUE[name].text]
+    assert sorted(gdp) == ["disparity-by-year", "division-series", "divisions-by-year", "growth-since-launch",
+                           "macro-region-series"]
     for name in STATISTICS_QUERIES:
         text = CATALOGUE[name].text
         body = text[text.index("\nSELECT"):]
-        assert FIFTH not in body, name
+        assert FIFTH not in body and (name in gdp or MAIN not in body), name
+    for name in gdp:
+        text = CATALOGUE[name].text
+        body = text[text.index("\nSELECT"):]
         default = f"COALESCE(?__series_iri, <{MAIN}>)"
         assert body.count(f"<{MAIN}>") == body.count(default) >= 1, name
         assert CATALOGUE[name].param("series").default == "cube:gross-regional-product"

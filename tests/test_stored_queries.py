@@ -71,8 +71,8 @@ def test_header_is_valid(name):
         assert q.variable(p.name) == grlc, f"{name}: parameter {p.name} is not ?{grlc} in the body"
         assert grlc in used, f"{name}: parameter {p.name} is declared but not used"
         assert p.description, f"{name}: parameter {p.name} has no description"
-        if p.type == "iri" and p.cls:
-            assert p.cls.startswith(CRD)
+        if p.type == "iri" and p.cls:  # a crd class, or the Data Cube's data set (which has none of crd)
+            assert p.cls.startswith(CRD) or p.cls == "http://purl.org/linked-data/cube#DataSet"
     tagged = {v for variants in (q.tagged or {}).values() for v, _ in variants}
     undeclared = {v for v in used if v.startswith("_")} - {q.variable(p.name) for p in q.params} - tagged
     assert not undeclared, f"{name}: variables grlc takes for parameters, not declared: {undeclared}"
@@ -105,9 +105,9 @@ ANY_RESOURCE = {"is-instance", "labels", "evidence", "describe-resource", "resou
                 "class-counts", "list-resources", "about"}
 #: the queries that look up names, or take or list regions down to the counties
 PLACES = {"find-exact", "find-resource", "search", "unverified-statements", "targeting-region",
-          "division-profile", "area-members"}
-#: the queries that read census figures
-CENSUS = {"division-profile"}
+          "division-profile", "area-members", "observations", "observation-sources"}
+#: the queries that read census figures (the division profile; those of any data set)
+CENSUS = {"division-profile", "datasets", "observations", "observation-sources"}
 
 
 DEFAULTED = [q.name for q in CATALOGUE if any(p.default is not None for p in q.params)]
@@ -673,7 +673,7 @@ def test_every_stored_query_has_an_expected_result_test():
     from pathlib import Path
 
     text = open(__file__, encoding="utf-8").read()
-    for other in ("test_statistics.py", "test_places.py", "test_truth.py"):
+    for other in ("test_statistics.py", "test_places.py", "test_truth.py", "test_release.py"):
         text += (Path(__file__).parent / other).read_text(encoding="utf-8")
     for name in NAMES:
         assert f'"{name}"' in text, f"no expected results for {name}"

@@ -1,5 +1,6 @@
-"""The statistics as rows: every observation of a data set, read by the stored query
-``observations``, as plain Python values (and a pandas DataFrame on request).
+"""The statistics as rows: every observation of a data set, read by the stored queries
+``observations`` and ``observation-sources``, as plain Python values (and a pandas
+DataFrame on request).
 
 The release's CSV and JSON-stat files (:mod:`crdkg.statfiles`) are written from these rows,
 so the tables a statistician reads and the graph a SPARQL user queries cannot disagree.
@@ -66,7 +67,13 @@ def observations(dataset: str, *, division: str | None = None, year: str | int |
         params["division"] = str(division)
     if year is not None:
         params["year"] = str(year)
-    result = run_query("observations", engine=_engine(engine), **params)
+    engine = _engine(engine)
+    result = run_query("observations", engine=engine, **params)
+    # the sources by a query of their own: SPARQL has no ordered GROUP_CONCAT, and a list that
+    # came out in another order in another store would make the same query differ
+    sources: dict[str, list[str]] = {}
+    for rec in run_query("observation-sources", engine=engine, **params).records():
+        sources.setdefault(rec["observation"].value, []).append(rec["source"].value)  # type: ignore[union-attr]
     rows: list[Observation] = []
     for rec in result.records():
         value = rec["value"]
@@ -82,7 +89,7 @@ def observations(dataset: str, *, division: str | None = None, year: str | int |
             "unit_label": rec["unit_label"].value if rec["unit_label"] is not None else None,
             "series": rec["series"].value,  # type: ignore[union-attr]
             "status": rec["status"].value,  # type: ignore[union-attr]
-            "sources": tuple(sorted(rec["sources"].value.split())) if rec["sources"] is not None else (),
+            "sources": tuple(sorted(sources.get(rec["observation"].value, ()))),  # type: ignore[union-attr]
             "measure": rec["measure"].value,  # type: ignore[union-attr]
             "census_date": rec["census_date"].value if rec["census_date"] is not None else None,
         })
