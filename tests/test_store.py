@@ -412,10 +412,10 @@ def test_a_large_graph_store_upload_in_one_request(fresh_store, kg, monkeypatch)
     asked for with a GET and kept: 4 MB go in one PUT."""
     import pyoxigraph as ox
 
-    import crdkg.httpclient as httpclient
+    import crdkg.digest as digest
     from crdkg.storeclient import StoreClient
 
-    monkeypatch.setattr(httpclient, "_CHALLENGES", {})
+    monkeypatch.setattr(digest, "CHALLENGES", {})
     triples = [ox.Triple(q.subject, q.predicate, q.object) for q in kg.quads(["statistics"])]
     client = StoreClient(gsp=fresh_store.store_url, update=None, query=fresh_store.query_url, timeout=60)
     monkeypatch.setattr("crdkg.storeclient.CHUNK", 10**6)

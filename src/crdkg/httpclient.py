@@ -3,7 +3,8 @@ library's urllib: credentials from the environment only, never sent to another o
 never shown in a message; a timeout on every request; failures described on one line.
 
 Credentials: ``CRDKG_ENDPOINT_USER`` and ``CRDKG_ENDPOINT_PASSWORD`` (HTTP Basic, or Digest
-where the server answers 401 with a Digest challenge, as Virtuoso's write endpoints do), or
+where the server answers 401 with a Digest challenge, as Virtuoso's write endpoints do:
+:mod:`crdkg.digest`), or
 ``CRDKG_ENDPOINT_TOKEN`` (``Authorization: Bearer``). A redirect to another origin (scheme,
 host, port) is refused, so neither the credentials nor the request go there, and another
 host's answer is never taken for the endpoint's.
@@ -119,39 +120,34 @@ class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_SameOriginRedirects)
 
 
-#: the last Digest challenge of each origin: later requests there answer it at once, so that a
-#: request with a body is not sent first without it (Virtuoso answers 401 before reading a body
-#: and closes the connection, which resets a large upload while it is being sent)
-_CHALLENGES: dict[tuple[str, str, int | None], str] = {}
-#: a body from which the challenge is asked for first (a smaller one is simply sent again)
-PROBE_BYTES = 64 * 1024
-
-
 def open_url(req: urllib.request.Request, *, timeout: float):
     """Open ``req`` with crdkg's redirect rule (the response, to be read and closed). A 401
     with a Digest challenge is answered once, with the user and password of the environment
-    (a server that refuses Basic without a challenge, as Virtuoso does, is asked for one: with
-    a GET where the request has a body, else with the request without credentials); the
-    challenge is kept for the origin's later requests. Before the first request to an origin with
-    a body of :data:`PROBE_BYTES` or more, with credentials, the challenge is asked for with a
-    GET, so that the body is sent once, with the answer."""
+    (:mod:`crdkg.digest`; a server that refuses Basic without a challenge, as Virtuoso does, is
+    asked for one: with a GET where the request has a body, else with the request without
+    credentials); the challenge is kept for the origin's later requests. Before the first
+    request to an origin with a body of :data:`crdkg.digest.PROBE_BYTES` or more, with
+    credentials, the challenge is asked for with a GET, so that the body is sent once, with
+    the answer."""
+    from . import digest
+
     origin = _origin(req.full_url)
-    if origin not in _CHALLENGES and isinstance(req.data, bytes) and len(req.data) >= PROBE_BYTES \
-            and os.environ.get("CRDKG_ENDPOINT_USER") and not os.environ.get("CRDKG_ENDPOINT_TOKEN"):
-        _CHALLENGES[origin] = _challenge_of(req, timeout)  # "" for a server that asks for none
-    known = _CHALLENGES.get(origin)
-    answer = _digest_answer(req, known) if known else None
+    if origin not in digest.CHALLENGES and isinstance(req.data, bytes) and len(req.data) >= digest.PROBE_BYTES \
+            and digest.credentials() is not None:
+        digest.CHALLENGES[origin] = digest.challenge_of(req, _OPENER.open, timeout)  # "": the server asks none
+    known = digest.CHALLENGES.get(origin)
+    answer = digest.answer(req, known) if known else None
     if answer is not None:
         req.add_header("Authorization", answer)
     try:
         return _OPENER.open(req, timeout=timeout)
     except urllib.error.HTTPError as err:
-        if err.code != 401 or not os.environ.get("CRDKG_ENDPOINT_USER") or os.environ.get("CRDKG_ENDPOINT_TOKEN"):
+        if err.code != 401 or digest.credentials() is None:
             raise
         challenge = (err.headers.get("WWW-Authenticate") or "") if err.headers else ""
-        if not challenge.lower().startswith("digest ") and req.data is not None:
-            challenge = _challenge_of(req, timeout)  # asked with a GET: a body is sent once, answered
-        if not challenge.lower().startswith("digest "):
+        if not digest.is_digest(challenge) and req.data is not None:
+            challenge = digest.challenge_of(req, _OPENER.open, timeout)  # a GET: a body is sent once, answered
+        if not digest.is_digest(challenge):
             bare = urllib.request.Request(req.full_url, data=req.data, method=req.get_method(),
                                           headers={k: v for k, v in req.header_items() if k.lower() != "authorization"})
             try:
@@ -160,26 +156,12 @@ def open_url(req: urllib.request.Request, *, timeout: float):
                 if again.code != 401:
                     raise
                 challenge = (again.headers.get("WWW-Authenticate") or "") if again.headers else ""
-        answer = _digest_answer(req, challenge) if challenge.lower().startswith("digest ") else None
+        answer = digest.answer(req, challenge)
         if answer is None:
             raise err from None
-        _CHALLENGES[origin] = challenge
+        digest.CHALLENGES[origin] = challenge
         req.add_header("Authorization", answer)  # in place of the header the server refused
         return _OPENER.open(req, timeout=timeout)
-
-
-def _challenge_of(req: urllib.request.Request, timeout: float) -> str:
-    """The Digest challenge with which the server refuses a GET of ``req``'s URL without
-    credentials (a GET changes nothing), or "" when it gives none."""
-    probe = urllib.request.Request(req.full_url, method="GET", headers={"User-Agent": "crdkg"})
-    try:
-        with _OPENER.open(probe, timeout=timeout):
-            return ""
-    except urllib.error.HTTPError as err:
-        found = (err.headers.get("WWW-Authenticate") or "") if err.code == 401 and err.headers else ""
-        return found if found.lower().startswith("digest ") else ""
-    except (urllib.error.URLError, OSError, ValueError):
-        return ""
 
 
 def fetch(method: str, url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
@@ -191,24 +173,6 @@ def fetch(method: str, url: str, *, data: bytes | None = None, headers: dict[str
                                  headers={"User-Agent": "crdkg", **auth_headers(), **(headers or {})})
     with open_url(req, timeout=timeout) as resp:
         return resp.read(), (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-
-
-def _digest_answer(req: urllib.request.Request, challenge: str) -> str | None:
-    """The ``Authorization: Digest ...`` value for ``challenge`` (RFC 7616, by the standard
-    library's implementation), or None without a user in the environment."""
-    user = os.environ.get("CRDKG_ENDPOINT_USER")
-    if not user or os.environ.get("CRDKG_ENDPOINT_TOKEN"):
-        return None
-    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-    passwords.add_password(None, req.full_url, user, os.environ.get("CRDKG_ENDPOINT_PASSWORD", ""))
-    handler = urllib.request.HTTPDigestAuthHandler(passwords)
-    items = urllib.request.parse_http_list(challenge[len("digest "):])
-    fields = urllib.request.parse_keqv_list([item for item in items if item])
-    try:
-        answer = handler.get_authorization(req, fields)
-    except (ValueError, KeyError):
-        return None
-    return None if answer is None else f"Digest {answer}"
 
 
 def describe_failure(err: BaseException) -> str:
