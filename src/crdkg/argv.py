@@ -122,18 +122,30 @@ def _flat(entries: Sequence[Arg | Group | Exclusive]) -> Iterator[tuple[Arg, int
 def quick_parse(commands: Mapping[str, Sequence[Arg | Group | Exclusive]],
                 argv: Sequence[str]) -> Namespace | None:
     """``argv`` read as argparse would read it, with ``command`` set to the command's name;
-    None where the quick reading is not certain to agree (argparse then reads it)."""
+    None where the quick reading is not certain to agree (argparse then reads it). Two
+    passes, as argparse's own: the options (and the words before them), then the words
+    given to the positional arguments."""
     if not argv or argv[0] not in commands:
         return None
     args = list(_flat(commands[argv[0]]))
-    options = {flag: (arg, group) for arg, group in args if not arg.positional for flag in arg.flags}
     values = {arg.dest: arg.default() for arg, _ in args}
+    words = _read_options(args, argv[1:], values)
+    if words is None or not _read_positionals(args, words, values):
+        return None
+    return Namespace(command=argv[0], **values)
+
+
+def _read_options(args: list[tuple[Arg, int | None]], tokens: Sequence[str],
+                  values: dict[str, object]) -> list[str] | None:
+    """Set ``values`` from the options among ``tokens``; the other words, in order, or None
+    where argparse might read the tokens otherwise (or refuse them)."""
+    options = {flag: (arg, group) for arg, group in args if not arg.positional for flag in arg.flags}
     words: list[str] = []
     groups: dict[int, str] = {}
     after_option = False
-    i = 1
-    while i < len(argv):
-        token = argv[i]
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
         i += 1
         if not token.startswith("-") or token == "-":
             if after_option:
@@ -154,17 +166,20 @@ def quick_parse(commands: Mapping[str, Sequence[Arg | Group | Exclusive]],
             values[arg.dest] = True
             continue
         if not eq:
-            if i >= len(argv) or argv[i].startswith("-"):
+            if i >= len(tokens) or tokens[i].startswith("-"):
                 return None  # a missing value, or one that argparse may take for an option
-            inline = argv[i]
+            inline = tokens[i]
             i += 1
         value = arg.convert(inline)
         if value is _INVALID:
             return None
-        if arg.action == "append":
-            values[arg.dest] = [*(values[arg.dest] or ()), value]  # type: ignore[misc]
-        else:
-            values[arg.dest] = value
+        values[arg.dest] = [*(values[arg.dest] or ()), value] if arg.action == "append" else value  # type: ignore[misc]
+    return words
+
+
+def _read_positionals(args: list[tuple[Arg, int | None]], words: list[str], values: dict[str, object]) -> bool:
+    """Give ``words`` to the positional arguments, as argparse would; False where it would
+    refuse them (a required word missing, a value it cannot convert, a word too many)."""
     for arg, _ in args:
         if not arg.positional:
             continue
@@ -173,17 +188,15 @@ def quick_parse(commands: Mapping[str, Sequence[Arg | Group | Exclusive]],
         elif arg.nargs == "?" or words:
             taken, words = words[:1], words[1:]
         else:
-            return None  # a required word is missing: argparse's error
+            return False  # a required word is missing: argparse's error
         converted = [arg.convert(w) for w in taken]
         if _INVALID in converted:
-            return None
+            return False
         if arg.nargs == "*":
             values[arg.dest] = converted if converted else arg.default()
         elif converted:
             values[arg.dest] = converted[0]
-    if words:
-        return None  # more words than the command takes
-    return Namespace(command=argv[0], **values)
+    return not words  # more words than the command takes: argparse's error
 
 
 def build_parser(commands: Mapping[str, Sequence[Arg | Group | Exclusive]], helps: Mapping[str, str], *,
