@@ -38,3 +38,18 @@ def without_computed(result, query: StoredQuery):
     keep = [i for i, v in enumerate(result.variables) if v not in drop]
     return QueryResult(form="select", variables=tuple(result.variables[i] for i in keep),
                        rows=tuple(tuple(row[i] for i in keep) for row in result.rows))
+
+
+def assert_located_as_by_a_full_index(report, files) -> None:
+    """The validator's locator reads only the statements about the results' focus nodes (and
+    those that mention a value looked for anywhere): its file and line for each result of
+    ``report`` must be those that indexing every statement of ``files`` gives, and at least one
+    result must be located."""
+    from dataclasses import replace
+
+    from crdkg.validation.locate import Locator
+
+    bare = [replace(r, file=None, line=None) for r in report.results]
+    full = Locator({"input": list(files)})  # indexes every statement
+    assert [(r.file, r.line) for r in report.results] == [(x.file, x.line) for x in map(full.locate, bare)]
+    assert any(r.line is not None for r in report.results)

@@ -13,6 +13,7 @@ from rdflib.namespace import RDF, SH
 
 from crdkg import resources
 from crdkg.validation import validate
+from samples import assert_located_as_by_a_full_index
 
 EXAMPLES = Path(__file__).parent / "shapes"
 CRDSH = "https://w3id.org/crdkg/shapes#"
@@ -97,3 +98,4 @@ def test_invalid_example_fails_with_its_shape(shape):
     # every result of the example's own shape points into the example file
     own = [r for r in report.results if r.source == CRDSH + shape and r.file]
     assert all(Path(r.file).name in (path.name, BASE.name) for r in own)
+    assert_located_as_by_a_full_index(report, [path] if shape.startswith(METADATA_PREFIXES) else [BASE, path])

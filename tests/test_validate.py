@@ -13,6 +13,7 @@ from conftest import run_cli
 from crdkg import resources
 from crdkg.validation import validate
 from crdkg.validation.locate import statements
+from samples import assert_located_as_by_a_full_index
 
 TESTS = Path(__file__).parent
 BASE = TESTS / "shapes" / "_base.ttl"
@@ -39,6 +40,7 @@ def test_check_invalid_example_fails_with_that_check(check):
     report = validate(files=[BASE, path], shapes=False)
     assert {r.source for r in report.results} == {CHECK + check}
     assert all(r.file and Path(r.file).name == path.name and r.line for r in report.results)
+    assert_located_as_by_a_full_index(report, [BASE, path])
 
 
 def test_shipped_graph_conforms_without_warnings():
@@ -246,26 +248,6 @@ def test_statement_splitter_keeps_line_numbers():
     text = '@prefix ex: <https://e/> .\n\n# a comment . with a dot\nex:a ex:b "x. y" ;\n   ex:c 1.5 .\nex:d ex:e """multi\nline . """ .\nPREFIX ab: <https://ab/>\nab:x ab:y ab:z .\n'
     got = [(line, chunk.split()[0]) for line, chunk in statements(text)]
     assert got == [(1, "@prefix"), (4, "ex:a"), (6, "ex:d"), (8, "PREFIX"), (9, "ab:x")]
-
-
-def test_locating_only_the_needed_statements_finds_the_lines_a_full_index_finds():
-    """The locator reads only the statements about the results' focus nodes (and those that
-    mention a value looked for anywhere); on every invalid example it must give the lines that
-    indexing every statement gives."""
-    from dataclasses import replace
-
-    from crdkg.validation.locate import Locator
-
-    examples = Path(__file__).parent / "shapes"
-    checked = 0
-    for example in sorted(examples.glob("*-invalid.ttl")) + sorted((Path(__file__).parent / "checks").glob("*-invalid.ttl")):
-        files = [example] if example.name.startswith(("Ontology", "Term")) else [examples / "_base.ttl", example]
-        report = validate(files=files, with_ontology=not example.name.startswith(("Ontology", "Term")))
-        bare = [replace(r, file=None, line=None) for r in report.results]
-        full = Locator({"input": files})  # indexes every statement
-        assert [(r.file, r.line) for r in report.results] == [(x.file, x.line) for x in map(full.locate, bare)], example
-        checked += sum(1 for r in report.results if r.line is not None)
-    assert checked > 80
 
 
 def test_a_statement_subject_is_read_without_parsing():

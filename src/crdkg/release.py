@@ -147,11 +147,11 @@ def build_release(out: Path | str, *, graph: KnowledgeGraph | None = None, base_
     except OSError as err:
         raise CrdkgError(f"{out}: cannot create the release folder: {err.strerror}") from None
     try:
+        (building / "statistics").mkdir()
+        _statistics(building / "statistics", graph, header)
         quads = canonical_quads([*graph.quads(STORE_PARTS), *description])
         (building / "graph").mkdir()
         write_formats(building / "graph", quads, EXPORT_FORMATS, whole=EXPORT_FORMATS, per_part=EXPORT_FORMATS)
-        (building / "statistics").mkdir()
-        _statistics(building / "statistics", graph, header)
         files = sorted(p.relative_to(building).as_posix() for p in building.rglob("*") if p.is_file())
         listed = [(name, (building / name).stat().st_size, _sha256(building / name)) for name in files]
         void = canonical_quads([*description, *_distributions(listed, version, base_url)])
