@@ -117,22 +117,22 @@ def test_the_stored_query_datasets_describes_each_data_set(engine):
     assert "Dong" in str(sources[0]["source_label"]) and "yearbook" in str(sources[1]["source_label"]).lower()
 
 
-def _readme_block(marker: str, language: str) -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+def _readme_block(marker: str, language: str, page: str = "README.md") -> str:
+    text = (ROOT / page).read_text(encoding="utf-8")
     blocks = re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
     found = [b for b in blocks if marker in b]
-    assert len(found) == 1, f"one {language} block of the README with {marker!r}"
+    assert len(found) == 1, f"one {language} block of {page} with {marker!r}"
     return found[0]
 
 
 def test_the_readmes_disparity_in_pandas_agrees_with_the_stored_query(engine, monkeypatch):
-    """The README computes Williamson's coefficient of variation from crdkg.observations in
-    pandas; it is the stored query's cv_divisions, year by year."""
+    """docs/statistics.md computes Williamson's coefficient of variation from crdkg.observations
+    in pandas; it is the stored query's cv_divisions, year by year."""
     import crdkg.api
 
     monkeypatch.setattr(crdkg.api, "_default_engine", engine)
     scope: dict[str, object] = {}
-    exec(_readme_block("def williamson", "python"), scope)
+    exec(_readme_block("def williamson", "python", "docs/statistics.md"), scope)
     cv = scope["cv"]
     stored = {int(r["year"]): r["cv_divisions"] for r in crdkg.run_query("disparity-by-year", engine=engine).values()}
     assert sorted(stored) == list(range(2000, 2024))
@@ -394,7 +394,7 @@ def test_the_readmes_pre_commit_example_runs(tmp_path):
         pytest.skip("not a git checkout: pre-commit installs hooks from a git repository")
     if not wheelhouse.is_dir():
         pytest.skip(f"no {wheelhouse} (make venv-test downloads crdkg's dependencies there)")
-    config = yaml.safe_load(_readme_block("crdkg-validate", "yaml"))
+    config = yaml.safe_load(_readme_block("crdkg-validate", "yaml", "docs/validation.md"))
     rev = config["repos"][0]["rev"]
     assert re.fullmatch(r"[0-9a-f]{40}|v\d+\.\d+\.\d+", rev), "a commit, or a release's tag"
     known = subprocess.run(["git", "-C", str(ROOT), "cat-file", "-e", f"{rev}^{{commit}}"], capture_output=True)

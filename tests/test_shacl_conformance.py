@@ -165,9 +165,9 @@ def test_an_ill_formed_shapes_graph_is_refused_with_exit_2_and_one_line(name, en
 
 
 def test_the_readme_counted_a_fallback_test_the_suite_does_not_have():
-    """The README's split of the suite is the JSON report's: compiled (no fallback), through the
-    fallback, refused (the ill-formed shapes graphs, which run nowhere); each FALLBACK test exists."""
-    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    """docs/validation.md's split of the suite is the JSON report's: compiled (no fallback), through
+    the fallback, refused (the ill-formed shapes graphs, which run nowhere); each FALLBACK test exists."""
+    readme = (Path(__file__).parent.parent / "docs" / "validation.md").read_text(encoding="utf-8")
     n = len(TESTS)
     assert set(FALLBACK) <= set(TESTS)
     refused = sum(1 for t in TESTS.values() if t[3] == SHT.Failure)
