@@ -13,6 +13,7 @@ checked as the files write them (:mod:`crdkg.aswritten`). Both pass the W3C SHAC
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..choices import INFERENCE
@@ -46,14 +47,51 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
     :class:`~crdkg.errors.InputError` with its file and line. Validation reaches no network:
     a shape with a ``SERVICE`` clause is refused.
     """
-    from ..errors import CrdkgError, InputError
-    from ..graph import load_graph
-    from ..namespaces import DATA_PARTS, DEFERRED_PARTS
+    from ..errors import CrdkgError
 
     if inference not in INFERENCE:
         raise CrdkgError(f"unknown inference {inference!r} (choose from {', '.join(INFERENCE)})")
     if engine not in ENGINES:
         raise CrdkgError(f"unknown validation engine {engine!r} (choose from {', '.join(ENGINES)})")
+    plan = _plan(files, extra_shapes, with_data=with_data, with_ontology=with_ontology, shapes_only=shapes_only)
+    graph = _load(plan)
+    results: list[Result] = []
+    if checks and not shapes_only:  # on the pyoxigraph store, before pySHACL (if a shape needs it) frees it
+        from .checks import run_checks
+
+        results += run_checks(graph, plan.data_parts)
+    routes: dict[str, list[str]] = {}
+    fallback: dict[str, str] = {}
+    if shapes:
+        from .routing import route_shapes
+
+        results += route_shapes(graph, shape_parts=plan.shape_parts, data_parts=plan.data_parts,
+                                inference=inference, engine=engine, routes=routes, fallback=fallback)
+    return _report(graph, plan, results, inference=inference, routes=routes, fallback=fallback)
+
+
+@dataclass
+class _Plan:
+    """What a validation reads, and as what: the parts of the graph (shipped and the user's),
+    which hold shapes and which data, which go into the store's default graph, and whether the
+    shipped data is context only (results in it are not reported)."""
+
+    chosen: dict[str, list[Path]]
+    shape_paths: list[Path]
+    parts: list[str]
+    shape_parts: list[str]
+    data_parts: list[str]
+    in_default: list[str]
+    context: bool
+
+
+def _plan(files: Sequence[Path | str], extra_shapes: Sequence[Path | str], *, with_data: bool,
+          with_ontology: bool, shapes_only: bool) -> _Plan:
+    """The plan of :func:`validate`'s reading, after checking the files exist and the options
+    agree."""
+    from ..errors import CrdkgError
+    from ..namespaces import DATA_PARTS, DEFERRED_PARTS
+
     paths = [Path(f) for f in files]
     shape_paths = [Path(f) for f in extra_shapes]
     if shapes_only:
@@ -62,7 +100,7 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
                              "(crdkg validate DATA ... --shapes SHAPES ... --shapes-only)")
         if with_data:
             raise CrdkgError("--shapes-only validates your files alone; it does not take --with-data")
-        with_ontology, checks = False, False
+        with_ontology = False
     for p in [*paths, *shape_paths]:
         if not p.is_file():
             raise CrdkgError(f"{p}: {'is a folder, not a file' if p.is_dir() else 'no such file'}")
@@ -77,49 +115,54 @@ def validate(*, files: Sequence[Path | str] = (), with_data: bool = False, infer
     context = bool(paths) and with_ontology and not with_data
     if with_data or not paths:
         parts += list(DATA_PARTS)
-    elif context:  # the deferred parts are added below, once the files are seen to name them
+    elif context:  # the deferred parts are added by _load, once the files are seen to name them
         parts += [p for p in DATA_PARTS if p not in DEFERRED_PARTS]
     chosen: dict[str, list[Path]] = {"input": data_only, "both": both, "user-shapes": shapes_alone}
     parts += [p for p, f in chosen.items() if f]
     shape_parts = [p for p in parts if p in ("shapes", "user-shapes", "both")]
     data_parts = [p for p in parts if p not in ("shapes", "user-shapes")]
-    # the data in the store's default graph (faster), unless a file is both data and shapes; as
-    # context, the deferred parts are added once the files are seen to need them
+    # the data in the store's default graph (faster), unless a file is both data and shapes
     # (and the user's files in a graph of their own, so that what they name can be told apart)
     in_default = [] if both else [p for p in data_parts if not (context and p not in DATA_PARTS)]
-    graph = load_graph(parts=parts, files={k: v for k, v in chosen.items() if v}, cache=False, as_written=True,
-                       in_default=in_default)
-    if context:
-        users = [p for p in chosen if chosen[p] and p != "user-shapes"]
-        named = _named_iris(graph, users)
+    return _Plan(chosen={k: v for k, v in chosen.items() if v}, shape_paths=shape_paths, parts=parts,
+                 shape_parts=shape_parts, data_parts=data_parts, in_default=in_default, context=context)
+
+
+def _load(plan: _Plan):
+    """The graph of ``plan``, every file parsed once with its literals as written; as context,
+    the deferred parts that the user's files name are added (and listed in ``plan.data_parts``)."""
+    from ..errors import InputError
+    from ..graph import load_graph
+    from ..namespaces import DEFERRED_PARTS
+
+    graph = load_graph(parts=plan.parts, files=plan.chosen, cache=False, as_written=True, in_default=plan.in_default)
+    if plan.context:
+        named = _named_iris(graph, [p for p in plan.chosen if p != "user-shapes"])
         for part in DEFERRED_PARTS:  # several times the rest of the context each: only when named
             texts = _texts_if_described(part, named)
             if texts is not None:
                 graph.add_part(part, texts)
-                data_parts.append(part)
-    if shape_paths and not _uses_shacl(graph, [p for p in shape_parts if p != "shapes"]):
+                plan.data_parts.append(part)
+    if plan.shape_paths and not _uses_shacl(graph, [p for p in plan.shape_parts if p != "shapes"]):
         raise InputError("not a shapes file: it uses no term of the SHACL vocabulary",
-                         path=", ".join(str(p) for p in shape_paths))
-    results: list[Result] = []
-    if checks:  # on the pyoxigraph store, before pySHACL (if a shape needs it) frees it
-        from .checks import run_checks
+                         path=", ".join(str(p) for p in plan.shape_paths))
+    return graph
 
-        results += run_checks(graph, data_parts)
-    routes: dict[str, list[str]] = {}
-    fallback: dict[str, str] = {}
-    if shapes:
-        from .routing import run_shapes
 
-        results += run_shapes(graph, shape_parts=shape_parts, data_parts=data_parts, inference=inference,
-                              engine=engine, routes=routes, fallback=fallback)
+def _report(graph, plan: _Plan, results: list[Result], *, inference: str, routes: dict[str, list[str]],
+            fallback: dict[str, str]) -> ValidationReport:
+    """The report: each result located (file and line), those in shipped context files left
+    out, sorted."""
+    from ..namespaces import DATA_PARTS
+
     if results:
         from .locate import Locator
 
         results = Locator(graph.files).locate_all(results)
-    if context:  # a result located in a shipped file is about the shipped graph, not the user's
+    if plan.context:  # a result located in a shipped file is about the shipped graph, not the user's
         shipped = {str(p) for part in DATA_PARTS for p in graph.files.get(part, [])}
         results = [r for r in results if r.file not in shipped]
-    validated = [str(p) for part in data_parts if not (context and part in DATA_PARTS)
+    validated = [str(p) for part in plan.data_parts if not (plan.context and part in DATA_PARTS)
                  for p in graph.files[part]]
     return ValidationReport(results=sorted(results, key=Result.sort_key), files=validated, inference=inference,
                             routes=routes, fallback=fallback)

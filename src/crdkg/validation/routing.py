@@ -17,7 +17,7 @@ from .model import Result, term_text
 from .sparqlshapes import check_lists, check_shape_queries
 
 
-def run_shapes(graph: KnowledgeGraph, *, shape_parts: list[str], data_parts: list[str], inference: str,
+def route_shapes(graph: KnowledgeGraph, *, shape_parts: list[str], data_parts: list[str], inference: str,
                engine: str, routes: dict[str, list[str]], fallback: dict[str, str]) -> list[Result]:
     """The shapes' results. ``routes`` and ``fallback`` are filled in (see
     :class:`~crdkg.validation.model.ValidationReport`). Frees the store of ``graph``
@@ -63,7 +63,7 @@ def run_shapes(graph: KnowledgeGraph, *, shape_parts: list[str], data_parts: lis
     if to_pyshacl is None:
         to_pyshacl = tops
     routes["pyshacl"] = [term_text(t) for t in tops if t in to_pyshacl]
-    from .shacl import run_shapes as run_pyshacl
+    from .shacl import run_pyshacl
 
     data = graph.rdflib_graph(data_parts)
     shapes_rdflib = graph.rdflib_graph(shape_parts)

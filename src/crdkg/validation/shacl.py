@@ -71,7 +71,7 @@ def _ignored_only_when_closed(shapes) -> None:
             shapes.remove((s, ignored, o))
 
 
-def run_shapes(data, shapes, *, inference: str = "none", names: str = "",
+def run_pyshacl(data, shapes, *, inference: str = "none", names: str = "",
                only: list | None = None) -> list[Result]:
     """Validate the rdflib graph ``data`` against ``shapes`` with pySHACL (only the targeted
     shapes in ``only``, if given).
