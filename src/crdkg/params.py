@@ -215,50 +215,73 @@ MAX_NAME = 300
 
 def _coerce_iri(param: Parameter, raw: str, resolver: Resolver | None,
                 is_instance: InstanceTest | None) -> ox.NamedNode:
+    """The IRI a value names, in three steps: an IRI or prefixed name taken as it is (checked
+    to be an instance of the parameter's class where it has one); a bare name of a parameter
+    with no class, a term of the ontology; any other text looked up by the resolver, which must
+    find exactly one resource (:func:`_unmatched` and :func:`_ambiguous` say why not)."""
     if len(raw) > MAX_NAME:
         raise ParameterError(f"parameter {param.name!r}: the value is {len(raw):,} characters long; a name, "
                              f"code or IRI has at most {MAX_NAME}")
+    looked_up = bool(param.cls or param.lookup) and resolver is not None
     iri = expand_iri(raw)
     if iri is not None:
         try:
             node = ox.NamedNode(iri)
         except ValueError:
             raise _wrong(param, raw) from None
-        if not (param.cls or param.lookup) or resolver is None:
-            return node
-        if is_instance is not None and is_instance(iri, param.cls):
+        if not looked_up or (is_instance is not None and is_instance(iri, param.cls)):
             return node  # an IRI names its resource; labels need not be searched
-    elif not (param.cls or param.lookup) or resolver is None:
-        name = raw.strip()
-        if name[:1].isalpha() and name.isascii() and all(c.isalnum() or c in "_-" for c in name):
-            return ox.NamedNode(CRD + name)  # a bare name is a term of the crdkg ontology: class=ProvincialDivision
-        raise _wrong(param, raw)
-    text = raw.strip() if iri is None else iri
-    found = {c.iri: c for c in resolver(text, param.cls)}
+    elif not looked_up:
+        return _ontology_term(param, raw)
+    assert resolver is not None
+    found = {c.iri: c for c in resolver(raw.strip() if iri is None else iri, param.cls)}
     if len(found) == 1:
         return ox.NamedNode(next(iter(found)))
-    cls_name = param.cls.rsplit("#", 1)[-1] if param.cls else "resource"
     if not found:
-        everything = resolver(None, param.cls) if param.cls else []
-        if not everything:
-            raise ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; "
-                                 "give an IRI, a prefixed name, a local name, a code or a label", unmatched=True)
-        near = nearest(raw, everything)
-        if near and hasattr(resolver, "labelled"):  # where each lies, to tell apart divisions of one name
-            near = resolver.labelled(near)
-        if near:
-            hint = f"did you mean {'; '.join(c.describe() for c in near)}?"
-        elif len(everything) <= 12:
-            hint = f"the {cls_name} values are {'; '.join(c.describe() for c in everything)}"
-        else:
-            hint = f"none is close; 'crdkg query list-resources --param class={cls_name}' lists all {len(everything)}"
-        raise ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; {hint}",
-                             candidates=tuple(c.name for c in (near or (everything if len(everything) <= 12 else []))),
-                             unmatched=True)
-    listed = "; ".join(c.describe() for c in found.values())
-    raise ParameterError(
+        raise _unmatched(param, raw, resolver)
+    raise _ambiguous(param, raw, list(found.values()))
+
+
+def _ontology_term(param: Parameter, raw: str) -> ox.NamedNode:
+    """A bare name, of a parameter that looks nothing up, as a term of the crdkg ontology
+    (``class=ProvincialDivision``)."""
+    name = raw.strip()
+    if name[:1].isalpha() and name.isascii() and all(c.isalnum() or c in "_-" for c in name):
+        return ox.NamedNode(CRD + name)
+    raise _wrong(param, raw)
+
+
+def _class_name(param: Parameter) -> str:
+    return param.cls.rsplit("#", 1)[-1] if param.cls else "resource"
+
+
+def _unmatched(param: Parameter, raw: str, resolver: Resolver) -> ParameterError:
+    """The error for a value that names nothing: the nearest values ("did you mean"), or all of
+    them where the class has a dozen or fewer."""
+    cls_name = _class_name(param)
+    everything = resolver(None, param.cls) if param.cls else []
+    if not everything:
+        return ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; "
+                              "give an IRI, a prefixed name, a local name, a code or a label", unmatched=True)
+    near = nearest(raw, everything)
+    if near and hasattr(resolver, "labelled"):  # where each lies, to tell apart divisions of one name
+        near = resolver.labelled(near)
+    if near:
+        hint = f"did you mean {'; '.join(c.describe() for c in near)}?"
+    elif len(everything) <= 12:
+        hint = f"the {cls_name} values are {'; '.join(c.describe() for c in everything)}"
+    else:
+        hint = f"none is close; 'crdkg query list-resources --param class={cls_name}' lists all {len(everything)}"
+    return ParameterError(f"parameter {param.name!r}: no {cls_name} matches {raw[:80]!r}; {hint}",
+                          candidates=tuple(c.name for c in (near or (everything if len(everything) <= 12 else []))),
+                          unmatched=True)
+
+
+def _ambiguous(param: Parameter, raw: str, found: list[Candidate]) -> ParameterError:
+    listed = "; ".join(c.describe() for c in found)
+    return ParameterError(
         f"parameter {param.name!r}: {raw[:80]!r} is ambiguous: it matches {listed}. Give the prefixed name or the IRI.",
-        candidates=tuple(c.name for c in found.values()))
+        candidates=tuple(c.name for c in found))
 
 
 def _fold(text: str) -> str:
