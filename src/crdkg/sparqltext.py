@@ -451,78 +451,115 @@ def substitute(text: str, bindings: Mapping[str, ox.NamedNode | ox.BlankNode | o
         if not is_variable_name(name):
             raise QueryError(f"invalid variable name {name!r}")
         terms[name] = term_to_sparql(term)
-    toks = list(tokens(text))
-    inner = _projected_by_subqueries(toks) & set(terms)
-    out: list[str] = []
-    last = 0
-    paren = 0
-    projection_at: int | None = None  # paren depth of the SELECT clause being read
-    clause = None  # "GROUP" or "ORDER" after GROUP BY / ORDER BY
-    values_depth: int | None = None  # brace depth of a VALUES clause, until its data block closes
-    braces = 0
-    skip_to = -1
-    for i, tok in enumerate(toks):
-        if i <= skip_to:
-            continue
-        previous = toks[i - 1] if i else None
-        if tok.kind == "word":
-            word = tok.text.upper()
-            if word == "SELECT":
-                projection_at = paren
-            elif word in ("WHERE", "FROM"):
-                projection_at = None
-                from_clause = _dataset_clause(toks, i) if word == "FROM" and braces == 0 else None
-                if from_clause is not None:  # as without_dataset, in this pass
-                    j, iri, is_named = from_clause
-                    collect = named if is_named else dataset
-                    if collect is not None and iri is not None:
-                        collect.append(iri)
-                    if not keep_dataset:
-                        out.append(text[last:tok.start])
-                        last = toks[j].start + len(toks[j].text)
-                    skip_to = j
-                    continue
-            elif word == "BY" and previous is not None and previous.text.upper() in ("GROUP", "ORDER"):
-                clause = previous.text.upper()
-            elif word in ("HAVING", "LIMIT", "OFFSET"):
-                clause = None
-            elif word == "VALUES":
-                values_depth = braces
-            elif (word == "BOUND" and i + 3 < len(toks) and toks[i + 1].text == "("
-                  and toks[i + 2].kind == "var" and toks[i + 2].text[1:] in terms and toks[i + 3].text == ")"):
-                out += [text[last:tok.start], "(true)"]  # bracketed: "FILTER true" does not parse
-                last = toks[i + 3].start + 1
-                skip_to = i + 3
+    return _Substitution(text, terms, keep_dataset=keep_dataset, dataset=dataset, named=named).run()
+
+
+class _Substitution:
+    """One pass of :func:`substitute` over the tokens of a query: the state of the clause being
+    read (the projection, GROUP BY / ORDER BY, a VALUES block, the depth of brackets), and one
+    method per kind of token that may change the text (a keyword, a bracket, a variable)."""
+
+    def __init__(self, text: str, terms: dict[str, str], *, keep_dataset: bool, dataset: list[str] | None,
+                 named: list[str] | None) -> None:
+        self.text, self.terms = text, terms
+        self.keep_dataset, self.dataset, self.named = keep_dataset, dataset, named
+        self.toks = list(tokens(text))
+        self.inner = _projected_by_subqueries(self.toks) & set(terms)
+        self.out: list[str] = []
+        self.last = 0  # the text up to here is in out
+        self.paren = 0
+        self.braces = 0
+        self.projection_at: int | None = None  # paren depth of the SELECT clause being read
+        self.clause: str | None = None  # "GROUP" or "ORDER" after GROUP BY / ORDER BY
+        self.values_depth: int | None = None  # brace depth of a VALUES clause, until its data block closes
+
+    def run(self) -> str:
+        skip_to = -1
+        for i, tok in enumerate(self.toks):
+            if i <= skip_to:
                 continue
-        elif tok.kind == "punct":
-            if tok.text == "(":
-                paren += 1
-            elif tok.text == ")":
-                paren -= 1
-            elif tok.text == "{":
-                braces += 1
-                projection_at = None
-                clause = None
-            elif tok.text == "}":
-                braces -= 1
-                clause = None
-                if values_depth is not None and braces == values_depth:
-                    values_depth = None
-        elif tok.kind == "var" and tok.text[1:] in terms:
-            name = tok.text[1:]
-            if previous is not None and previous.kind == "word" and previous.text.upper() == "AS":
-                raise QueryError(f"?{name} is assigned in the query (AS ?{name}), so it cannot be bound")
-            if values_depth is not None:
-                raise QueryError(f"?{name} is given values in the query (VALUES), so it cannot be bound")
-            value_text = terms[name]
-            if projection_at is not None and paren == projection_at:
-                # the outer SELECT keeps a variable that a subquery returns (bound there)
-                replacement = f"?{name}" if braces == 0 and name in inner else f"({value_text} AS ?{name})"
-            elif clause is not None and paren == 0:
-                replacement = f"({value_text})"
-            else:
-                replacement = value_text
-            out += [text[last:tok.start], replacement]
-            last = tok.start + len(tok.text)
-    out.append(text[last:])
-    return "".join(out)
+            if tok.kind == "word":
+                skip_to = self.word(i)
+            elif tok.kind == "punct":
+                self.punct(tok.text)
+            elif tok.kind == "var" and tok.text[1:] in self.terms:
+                self.variable(i)
+        self.out.append(self.text[self.last:])
+        return "".join(self.out)
+
+    def replace(self, start: int, end: int, replacement: str = "") -> None:
+        """Put ``replacement`` in place of the text from ``start`` to ``end``."""
+        self.out += [self.text[self.last:start], replacement]
+        self.last = end
+
+    def word(self, i: int) -> int:
+        """A keyword at token ``i``; the index of the last token it consumed."""
+        toks, tok = self.toks, self.toks[i]
+        word = tok.text.upper()
+        previous = toks[i - 1] if i else None
+        if word == "SELECT":
+            self.projection_at = self.paren
+        elif word in ("WHERE", "FROM"):
+            self.projection_at = None
+            if word == "FROM" and self.braces == 0:
+                return self.from_clause(i)
+        elif word == "BY" and previous is not None and previous.text.upper() in ("GROUP", "ORDER"):
+            self.clause = previous.text.upper()
+        elif word in ("HAVING", "LIMIT", "OFFSET"):
+            self.clause = None
+        elif word == "VALUES":
+            self.values_depth = self.braces
+        elif (word == "BOUND" and i + 3 < len(toks) and toks[i + 1].text == "("
+              and toks[i + 2].kind == "var" and toks[i + 2].text[1:] in self.terms and toks[i + 3].text == ")"):
+            self.replace(tok.start, toks[i + 3].start + 1, "(true)")  # bracketed: "FILTER true" does not parse
+            return i + 3
+        return i
+
+    def from_clause(self, i: int) -> int:
+        """A dataset clause at token ``i`` (as :func:`without_dataset` reads it): its IRI
+        collected, the clause dropped unless the dataset is kept."""
+        found = _dataset_clause(self.toks, i)
+        if found is None:
+            return i
+        j, iri, is_named = found
+        collect = self.named if is_named else self.dataset
+        if collect is not None and iri is not None:
+            collect.append(iri)
+        if not self.keep_dataset:
+            self.replace(self.toks[i].start, self.toks[j].start + len(self.toks[j].text))
+        return j
+
+    def punct(self, text: str) -> None:
+        if text == "(":
+            self.paren += 1
+        elif text == ")":
+            self.paren -= 1
+        elif text == "{":
+            self.braces += 1
+            self.projection_at = None
+            self.clause = None
+        elif text == "}":
+            self.braces -= 1
+            self.clause = None
+            if self.values_depth is not None and self.braces == self.values_depth:
+                self.values_depth = None
+
+    def variable(self, i: int) -> None:
+        """A bound variable at token ``i``, replaced by its term as the clause it is in needs."""
+        tok = self.toks[i]
+        name = tok.text[1:]
+        previous = self.toks[i - 1] if i else None
+        if previous is not None and previous.kind == "word" and previous.text.upper() == "AS":
+            raise QueryError(f"?{name} is assigned in the query (AS ?{name}), so it cannot be bound")
+        if self.values_depth is not None:
+            raise QueryError(f"?{name} is given values in the query (VALUES), so it cannot be bound")
+        value_text = self.terms[name]
+        if self.projection_at is not None and self.paren == self.projection_at:
+            # the outer SELECT keeps a variable that a subquery returns (bound there)
+            inner = self.braces == 0 and name in self.inner
+            replacement = f"?{name}" if inner else f"({value_text} AS ?{name})"
+        elif self.clause is not None and self.paren == 0:
+            replacement = f"({value_text})"
+        else:
+            replacement = value_text
+        self.replace(tok.start, tok.start + len(tok.text), replacement)
