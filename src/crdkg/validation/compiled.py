@@ -264,15 +264,25 @@ class Compiler:
 
     # -- the components, each defined once -------------------------------------------------
     def constraints(self, shape: object, path: Path | None, depth: int) -> list[tuple[str, Constraint]]:
-        """The constraints of ``shape``: (component name, constraint)."""
-        s = self.shapes
-        out: list[tuple[str, Constraint]] = []
+        """The constraints of ``shape``: (component name, constraint), by the sections of SHACL
+        4 (the core constraint components), in the order the compiled queries have always had."""
         p = None if path is None else path_sparql(path)
+        return [
+            *self.value_type(shape),  # 4.1 sh:class, sh:datatype, sh:nodeKind
+            *self.value_range(shape),  # 4.3 sh:minExclusive ... sh:maxInclusive
+            *self.string_based(shape),  # 4.4 sh:minLength, sh:maxLength, sh:pattern, sh:languageIn
+            *self.member_of(shape),  # 4.8.3 sh:in
+            *self.shape_based(shape, depth),  # 4.7.1 sh:node
+            *self.logical(shape, depth),  # 4.6 sh:or, sh:and, sh:xone, sh:not
+            *self.has_value(shape, p),  # 4.8.2 sh:hasValue
+            *self.counted(shape, path, p, depth),  # 4.2, 4.7.3, 4.4.6: counts, qualified counts, sh:uniqueLang
+            *self.property_pairs(shape, path, p),  # 4.5 sh:equals, sh:disjoint, sh:lessThan(OrEquals)
+            *self.closed_to(shape, path),  # 4.8.1 sh:closed
+        ]
 
-        def values(f: str, x: str) -> str:  # the value nodes of the focus node in f, into x
-            return f"{f} {p} {x} ." if p is not None else f"BIND({f} AS {x})"
-
-        for cls in s.objects(shape, sh("class")):
+    def value_type(self, shape: object) -> list[tuple[str, Constraint]]:
+        out: list[tuple[str, Constraint]] = []
+        for cls in self.shapes.objects(shape, sh("class")):
             out.append(("Class", ValueTest(Cond(exists=lambda v, c=cls: f"{v} {INSTANCE_OF} {c}"))))
         datatype = self.one(shape, "datatype")
         if datatype is not None:
@@ -283,11 +293,19 @@ class Compiler:
             if name not in _NODE_KINDS:
                 raise ShapeError(f"unknown sh:nodeKind {kind}")
             out.append(("NodeKind", ValueTest(Cond(lambda v, f=_NODE_KINDS[name]: f.format(v=v)))))
+        return out
+
+    def value_range(self, shape: object) -> list[tuple[str, Constraint]]:
+        out: list[tuple[str, Constraint]] = []
         for name, op in _RANGES.items():
             bound = self.one(shape, name)
             if bound is not None:
                 out.append((name[0].upper() + name[1:], ValueTest(Cond(
                     lambda v, o=op, b=bound: f"({self.value_of(v)} {o} {b})"))))
+        return out
+
+    def string_based(self, shape: object) -> list[tuple[str, Constraint]]:
+        out: list[tuple[str, Constraint]] = []
         for name, op in (("minLength", ">="), ("maxLength", "<=")):
             n = self.integer(shape, name)
             if n is not None:
@@ -303,18 +321,27 @@ class Compiler:
                 lambda v, r=regex, e=extra: f"(!isBlank({v}) && REGEX(STR({v}), {r}{e}))"))))
         langs = self.one(shape, "languageIn")
         if langs is not None:
-            tags = [ox.Literal(t.value) for t in s.items(langs)]
+            tags = [ox.Literal(t.value) for t in self.shapes.items(langs)]
             out.append(("LanguageIn", ValueTest(Cond(lambda v, ts=tags: "(isLiteral({v}) && ({c}))".format(
                 v=v, c=" || ".join(f"LANGMATCHES(LANG({v}), {t})" for t in ts) or "false")))))
+        return out
+
+    def member_of(self, shape: object) -> list[tuple[str, Constraint]]:
         members = self.one(shape, "in")
-        if members is not None:
-            allowed = s.items(members)
-            if any(isinstance(m, ox.BlankNode) for m in allowed):
-                raise Unsupported("a blank node in sh:in")
-            out.append(("In", ValueTest(Cond(lambda v, a=allowed: "(" + (
-                " || ".join(f"sameTerm({v}, {self.constant(m)})" for m in a) or "false") + ")"))))
-        for node in s.objects(shape, sh("node")):
-            out.append(("Node", ValueTest(self.conforms(node, depth + 1))))
+        if members is None:
+            return []
+        allowed = self.shapes.items(members)
+        if any(isinstance(m, ox.BlankNode) for m in allowed):
+            raise Unsupported("a blank node in sh:in")
+        return [("In", ValueTest(Cond(lambda v, a=allowed: "(" + (
+            " || ".join(f"sameTerm({v}, {self.constant(m)})" for m in a) or "false") + ")")))]
+
+    def shape_based(self, shape: object, depth: int) -> list[tuple[str, Constraint]]:
+        return [("Node", ValueTest(self.conforms(node, depth + 1))) for node in self.shapes.objects(shape, sh("node"))]
+
+    def logical(self, shape: object, depth: int) -> list[tuple[str, Constraint]]:
+        s = self.shapes
+        out: list[tuple[str, Constraint]] = []
         for name, join in (("or", " || "), ("and", " && ")):
             for lst in s.objects(shape, sh(name)):
                 conds = [self.conforms(m, depth + 1) for m in s.items(lst)]
@@ -332,7 +359,11 @@ class Compiler:
         for node in s.objects(shape, sh("not")):
             inner = self.conforms(node, depth + 1)
             out.append(("Not", ValueTest(Cond(lambda v, i=inner: f"!COALESCE({i.holds(v)}, false)"))))
-        for value in s.objects(shape, sh("hasValue")):
+        return out
+
+    def has_value(self, shape: object, p: str | None) -> list[tuple[str, Constraint]]:
+        out: list[tuple[str, Constraint]] = []
+        for value in self.shapes.objects(shape, sh("hasValue")):
             if isinstance(value, ox.BlankNode):
                 raise Unsupported("a blank node as sh:hasValue")
             h = self.constant(value)
@@ -340,38 +371,54 @@ class Compiler:
                 out.append(("HasValue", FocusTest(lambda f, h=h: f"sameTerm({f}, {h})")))
             else:
                 out.append(("HasValue", FocusTest(lambda f, h=h: f"EXISTS {{ {f} {p} {h} }}")))
-        if path is not None:
-            low, high = self.integer(shape, "minCount"), self.integer(shape, "maxCount")
+        return out
+
+    def counted(self, shape: object, path: Path | None, p: str | None, depth: int) -> list[tuple[str, Constraint]]:
+        """The components that count a property shape's values, or compare them with each other."""
+        if path is None:
+            return []
+        out: list[tuple[str, Constraint]] = []
+        low, high = self.integer(shape, "minCount"), self.integer(shape, "maxCount")
+        if low:
+            out.append(("MinCount", Count("<", low)))
+        if high is not None:
+            out.append(("MaxCount", Count(">", high)))
+        qualified = self.one(shape, "qualifiedValueShape")
+        if qualified is not None:
+            only = self.qualified(shape, qualified, depth)
+            low, high = self.integer(shape, "qualifiedMinCount"), self.integer(shape, "qualifiedMaxCount")
             if low:
-                out.append(("MinCount", Count("<", low)))
+                out.append(("QualifiedMinCount", Count("<", low, only)))
             if high is not None:
-                out.append(("MaxCount", Count(">", high)))
-            qualified = self.one(shape, "qualifiedValueShape")
-            if qualified is not None:
-                only = self.qualified(shape, qualified, depth)
-                low, high = self.integer(shape, "qualifiedMinCount"), self.integer(shape, "qualifiedMaxCount")
-                if low:
-                    out.append(("QualifiedMinCount", Count("<", low, only)))
-                if high is not None:
-                    out.append(("QualifiedMaxCount", Count(">", high, only)))
-            if self.flag(shape, "uniqueLang"):
-                out.append(("UniqueLang", Violations(
-                    lambda f, x, k: (f"{f} {p} {x}, {k['other']} FILTER(!sameTerm({x}, {k['other']}) && "
-                                     f"LANG({x}) != \"\" && LCASE(LANG({x})) = LCASE(LANG({k['other']}))) "
-                                     f"BIND(LCASE(LANG({x})) AS {k['lang']})"),
-                    has_value=False, keys=("lang",), hidden=("other",))))
+                out.append(("QualifiedMaxCount", Count(">", high, only)))
+        if self.flag(shape, "uniqueLang"):
+            out.append(("UniqueLang", Violations(
+                lambda f, x, k: (f"{f} {p} {x}, {k['other']} FILTER(!sameTerm({x}, {k['other']}) && "
+                                 f"LANG({x}) != \"\" && LCASE(LANG({x})) = LCASE(LANG({k['other']}))) "
+                                 f"BIND(LCASE(LANG({x})) AS {k['lang']})"),
+                has_value=False, keys=("lang",), hidden=("other",))))
+        return out
+
+    def property_pairs(self, shape: object, path: Path | None, p: str | None) -> list[tuple[str, Constraint]]:
+        def values(f: str, x: str) -> str:  # the value nodes of the focus node in f, into x
+            return f"{f} {p} {x} ." if p is not None else f"BIND({f} AS {x})"
+
+        out: list[tuple[str, Constraint]] = []
         for name, component in _PAIRS.items():
-            for other in s.objects(shape, sh(name)):
+            for other in self.shapes.objects(shape, sh(name)):
                 if not isinstance(other, ox.NamedNode):
                     raise ShapeError(f"sh:{name} of {term_text(shape)} is not an IRI: {other}")
                 out += [(component, v) for v in self.pair(name, other, path, values)]
-        closed_to = self.closed(shape)
-        if closed_to is not None:
-            if path is not None:
-                raise Unsupported("sh:closed on a property shape")
-            out.append(("Closed", Violations(
-                lambda f, x, k, a=closed_to: f"{f} {k['path']} {x} FILTER({k['path']} NOT IN ({a}))", keys=("path",))))
         return out
+
+    def closed_to(self, shape: object, path: Path | None) -> list[tuple[str, Constraint]]:
+        allowed = self.closed(shape)
+        if allowed is None:
+            return []
+        if path is not None:
+            raise Unsupported("sh:closed on a property shape")
+        return [("Closed", Violations(
+            lambda f, x, k, a=allowed: f"{f} {k['path']} {x} FILTER({k['path']} NOT IN ({a}))", keys=("path",)))]
 
     def datatype(self, v: str, dt: object) -> str:
         iri = dt.value  # type: ignore[attr-defined]
