@@ -46,11 +46,11 @@ demo: venv ## the main job: what the embedded graph holds, and a few questions a
 	$(CRDKG) query evidence --param resource=task:western-development
 	$(CRDKG) validate
 
-test: venv-test ## run the test suite (pytest), as CI does
-	$(BIN)/python -m pytest
+test: venv-test ## run the test suite (pytest), as CI does: one process per CPU, a test file per process at a time
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 test-fast: venv-test ## the tests that start no server, browser or reference engine (the inner loop)
-	$(BIN)/python -m pytest -q -m "not server and not reference"
+	$(BIN)/python -m pytest -q -n auto --dist loadfile -m "not server and not reference"
 
 lint: venv-test ## ruff, mypy over the package, and mypy --strict over a caller of the API
 	$(BIN)/ruff check src tests benchmarks tools

@@ -9,8 +9,8 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
 
+from conftest import ROOT, run_cli
 from crdkg import cli
 from crdkg.argv import Arg
 
