@@ -268,7 +268,8 @@ def _encode(fmt: str, quads: Sequence[ox.Quad]) -> bytes:
     for q in quads:
         graphs[q.graph_name.value].append(ox.Triple(q.subject, q.predicate, q.object))  # type: ignore[union-attr]
     doc = jsonld_document([], graphs=dict(graphs))
-    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode()
+    # compact: the C encoder (an indent takes the pure-Python one, four times slower on a release)
+    return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def write_formats(out: Path, quads: Sequence[ox.Quad], formats: Sequence[str], *,
