@@ -88,6 +88,10 @@ def test_void_and_dcat_description(exported, kg):
         sum(1 for q in ox.parse(path=str(exported / "shapes.nt")))
     assert len(props[VOID + "subset"]) == 6
     assert len(props[VOID + "classPartition"]) > 20 and len(props[VOID + "propertyPartition"]) > 20
+    # the property partitions count over the graphs the dataset holds, as its void:triples does
+    partitions = {q.object for q in quads if q.subject == ds and q.predicate.value == VOID + "propertyPartition"}
+    assert sum(int(q.object.value) for q in quads
+               if q.subject in partitions and q.predicate.value == VOID + "triples") == total
     assert props[VOID + "exampleResource"]
     # the class partition of provinces counts the 23 provinces
     province = next(q.subject for q in quads if q.predicate.value == VOID + "class"

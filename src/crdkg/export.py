@@ -176,16 +176,22 @@ def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = STORE_PARTS, *,
         add(sub, DCT + "title", ox.Literal(f"crdkg {part}", language="en"))
         add(sub, VOID + "triples", integer(n))
     add(ds, VOID + "triples", integer(total))
-    for row in select("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class", data):
+    # the partitions count over every graph the dataset holds, as its void:triples does
+    described = graph.graph_names(parts)
+    for row in select("SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class", described):
         partition = ox.NamedNode(f"{DATASET_IRI}/class/{_local_key(row['class'].value)}")
         add(ds, VOID + "classPartition", partition)
         add(partition, VOID + "class", row["class"])
         add(partition, VOID + "entities", row["n"])
-    for row in select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", data):
-        partition = ox.NamedNode(f"{DATASET_IRI}/property/{_local_key(row['p'].value)}")
+    per_property: dict[str, int] = defaultdict(int)  # graph by graph, as the subsets' void:triples
+    for part in parts:
+        for row in select("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p", graph.graph_names([part])):
+            per_property[row["p"].value] += int(row["n"].value)
+    for prop, n in sorted(per_property.items()):
+        partition = ox.NamedNode(f"{DATASET_IRI}/property/{_local_key(prop)}")
         add(ds, VOID + "propertyPartition", partition)
-        add(partition, VOID + "property", row["p"])
-        add(partition, VOID + "triples", row["n"])
+        add(partition, VOID + "property", ox.NamedNode(prop))
+        add(partition, VOID + "triples", integer(n))
     # example resources: an instance of each of the most populous classes of the crd ontology
     for row in select(f"""SELECT (MIN(STR(?s)) AS ?example) WHERE {{
             ?s a ?class . FILTER(STRSTARTS(STR(?class), "{PREFIXES['crd']}") && isIRI(?s)) }}
