@@ -17,6 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from conftest import run_cli
 from crdkg import resources
 from crdkg.catalogue import load_catalogue
 from crdkg.computed import Computed, apply, parse
@@ -500,3 +501,25 @@ def test_each_data_set_published_alone_meets_the_data_cube_constraints(part):
                                                      default_graph=graph.graph_names([part]))))
                for path in checks}
     assert {name: n for name, n in failing.items() if n} == {}
+
+
+def test_a_year_outside_the_series_was_an_empty_table_without_a_word():
+    r = run_cli("query", "divisions-by-year", "--param", "year=2024", "--format", "csv")
+    assert r.code == 0 and r.out.strip().count("\n") == 0  # the header alone
+    assert r.err == ("crdkg: note: no rows for the year 2024; the data sets cover: cube:census-population 2010-2020, "
+                     "cube:gross-regional-product 2000-2023, cube:gross-regional-product-5th-census 2006-2024, "
+                     "cube:population 2000-2024\n")
+    r = run_cli("query", "divisions-by-year", "--param", "year=2023", "--format", "csv")
+    assert r.code == 0 and r.err == "" and r.out.count("\n") == 32  # 31 divisions and the header
+
+
+def test_a_decimal_division_that_overflows_names_its_empty_column():
+    """Oxigraph's decimals overflow on a quotient of quotients: the cell is empty, and now said."""
+    query = "SELECT ?x ?y WHERE { BIND(1 AS ?y) BIND((1.0/3.0)/(1.0/7.0)/(1.0/11.0)/(1.0/13.0)/(1.0/17.0) AS ?x) }"
+    r = run_cli("query", "--query", query, "--format", "csv")
+    assert r.code == 0 and r.out.splitlines() == ["x,y", ",1"]
+    assert r.err.startswith("crdkg: note: column x is empty in every row: the expression that computes it failed")
+    assert len(r.err.splitlines()) == 1
+    as_doubles = query.replace("1.0/", "1e0/")
+    r = run_cli("query", "--query", as_doubles, "--format", "csv")
+    assert r.code == 0 and r.err == "" and float(r.out.splitlines()[1].split(",")[0]) == pytest.approx(5672.333333)

@@ -299,6 +299,7 @@ def cmd_query(args: Namespace) -> int:
                 raise QueryError(f"--lang {args.lang} and --param lang={params['lang']} disagree; give one")
             params["lang"] = args.lang
         result = run_stored(stored, engine, params)
+        text = None
     else:
         if params:
             raise QueryError("--param goes with a stored query NAME; ad hoc queries take no parameters")
@@ -315,6 +316,11 @@ def cmd_query(args: Namespace) -> int:
         from .api import run_sparql
 
         result = run_sparql(text, engine=engine, prefixes=True)
+        stored = None
+    from .notes import notes
+
+    for note in notes(result, engine=engine, text=text, stored=stored, params=params):
+        print(f"crdkg: note: {note}", file=sys.stderr)
     if args.no_iris:
         from .results import without_iri_columns
 
