@@ -293,6 +293,37 @@ def test_the_api_listing(served):
     assert status == 200 and names == CATALOGUE.names()
 
 
+@pytest.mark.parametrize("name", ["divisions-in-region", "disparity-by-year", "is-instance", "observations",
+                                  "division-profile"])
+def test_every_success_answer_had_no_schema(served, name):
+    """Each 200 answer of the API has a schema: the SPARQL JSON result of a SELECT names the
+    query's columns (its SELECT clause's and its computed ones, written here by hand for one);
+    the JSON served, with the example values, is valid against it."""
+    import jsonschema
+
+    doc = json.loads(served.get("/api/openapi.json")[2])
+    query = CATALOGUE[name]
+    schema = doc["paths"][f"/api/queries/{name}"]["get"]["responses"]["200"]["content"][
+        "application/sparql-results+json"]["schema"]
+    text = json.dumps(schema).replace('{"$ref": "#/components/schemas/RDFTerm"}',
+                                      json.dumps(doc["components"]["schemas"]["RDFTerm"]))
+    status, _, body = served.get(f"/api/queries/{name}", accept="application/sparql-results+json",
+                                 **query.example_params())
+    assert status == 200
+    answer = json.loads(body)
+    jsonschema.validate(answer, json.loads(text))
+    if query.form == "select":
+        assert schema["properties"]["head"]["properties"]["vars"]["items"]["enum"] == answer["head"]["vars"]
+        assert answer["results"]["bindings"]
+        broken = {**answer, "results": {"bindings": [{"nonesuch": {"type": "uri", "value": "x"}}]}}
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(broken, json.loads(text))
+    if name == "disparity-by-year":
+        assert answer["head"]["vars"] == [
+            "year", "highest_region", "highest_gdp_per_person", "lowest_region", "lowest_gdp_per_person", "ratio",
+            "cv_divisions_squared", "cv_divisions", "cv_macro_regions_squared", "cv_macro_regions", "gdp_series"]
+
+
 def test_openapi_document_is_valid_and_made_from_the_catalogue(served):
     from openapi_spec_validator import validate
 

@@ -118,3 +118,13 @@ def test_a_from_naming_a_graph_not_held_answered_from_the_whole_graph(engine, rd
     for e in (engine, rdflib_engine):
         assert int(e.query(text).rows[0][0].value) == 0
         assert int(e.query(sparqltext.without_dataset(text)).rows[0][0].value) > 400
+
+
+def test_projection_is_the_outer_select_clauses_columns():
+    from crdkg.sparqltext import projection
+
+    assert projection("SELECT ?a (COUNT(?b) AS ?n) ?c WHERE { { SELECT ?x WHERE {} } }") == ["a", "n", "c"]
+    assert projection("PREFIX : <x:> SELECT DISTINCT ?a\nFROM <g> WHERE { ?a ?b ?c }") == ["a"]
+    assert projection("SELECT * WHERE { ?a ?b ?c }") is None
+    assert projection("ASK { ?a ?b ?c }") is None
+    assert projection("SELECT (CONCAT(?a, \"?b\") AS ?label) {}") == ["label"]

@@ -402,6 +402,30 @@ def variables(text: str) -> set[str]:
     return {t.text[1:] for t in tokens(text) if t.kind == "var"}
 
 
+def projection(text: str) -> list[str] | None:
+    """The names of the columns of the query's outermost SELECT, in order (``?v`` and
+    ``(... AS ?v)``), or None for ``SELECT *`` or a query that is not a SELECT."""
+    toks = list(tokens(text))
+    start = next((i for i, t in enumerate(toks) if t.kind == "word" and t.text.upper() == "SELECT"), None)
+    if start is None:
+        return None
+    out: list[str] = []
+    paren = 0
+    for i in range(start + 1, len(toks)):
+        tok = toks[i]
+        if tok.text == "(":
+            paren += 1
+        elif tok.text == ")":
+            paren -= 1
+        elif tok.text == "*" and paren == 0:
+            return None
+        elif tok.text == "{" or (tok.kind == "word" and tok.text.upper() in ("WHERE", "FROM")):
+            break
+        elif tok.kind == "var" and (paren == 0 or toks[i - 1].text.upper() == "AS"):
+            out.append(tok.text[1:])
+    return out
+
+
 def _projected_by_subqueries(toks: list[Token]) -> set[str]:
     """The variables that a SELECT inside braces (a subquery) returns by name."""
     out: set[str] = set()

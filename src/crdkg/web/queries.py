@@ -84,10 +84,41 @@ def _operation(q: StoredQuery) -> dict[str, object]:
         "tags": list(q.tags),
         "parameters": [_parameter(p) for p in q.params] + [fmt],
         "responses": {
-            "200": {"description": f"the {q.form.upper()} result", "content": {t: {} for t in types}},
+            "200": {"description": f"the {q.form.upper()} result",
+                    "content": {t: {"schema": _result_schema(q, t)} for t in types}},
             "400": error, "404": error, "406": error, "503": error,
         },
     }
+
+
+#: a term of a SPARQL JSON result (SPARQL 1.1 Query Results JSON Format, section 3.2.2)
+RDF_TERM = {"type": "object", "required": ["type", "value"], "additionalProperties": False, "properties": {
+    "type": {"type": "string", "enum": ["uri", "literal", "bnode"]}, "value": {"type": "string"},
+    "xml:lang": {"type": "string"}, "datatype": {"type": "string"}}}
+
+
+def _result_schema(q: StoredQuery, media: str) -> dict[str, object]:
+    """The schema of a 200 answer in ``media``: for SPARQL JSON, the query's columns (those of
+    its SELECT clause and its computed ones); text formats are strings, JSON-LD an object."""
+    from ..sparqltext import projection
+
+    if media == "application/ld+json":
+        return {"type": "object"}
+    if media != "application/sparql-results+json":
+        return {"type": "string"}
+    if q.form == "ask":
+        return {"type": "object", "required": ["head", "boolean"],
+                "properties": {"head": {"type": "object"}, "boolean": {"type": "boolean"}}}
+    columns = list(projection(q.text) or [])
+    for c in q.computed:  # each beside its source, as crdkg.computed.apply puts it
+        columns.insert(columns.index(c.source) + 1 if c.source in columns else len(columns), c.name)
+    return {"type": "object", "required": ["head", "results"], "properties": {
+        "head": {"type": "object", "required": ["vars"], "properties": {
+            "vars": {"type": "array", "items": {"type": "string", "enum": columns}}}},
+        "results": {"type": "object", "required": ["bindings"], "properties": {
+            "bindings": {"type": "array", "items": {
+                "type": "object", "additionalProperties": False,
+                "properties": {c: {"$ref": "#/components/schemas/RDFTerm"} for c in columns}}}}}}}
 
 
 def openapi_document(base: str = "/") -> dict[str, object]:
@@ -99,6 +130,7 @@ def openapi_document(base: str = "/") -> dict[str, object]:
                                 "terms, never pasted into the query text."},
         "servers": [{"url": base}],
         "paths": {f"/api/queries/{q.name}": {"get": _operation(q)} for q in catalogue()},
+        "components": {"schemas": {"RDFTerm": RDF_TERM}},
     }
 
 
