@@ -276,3 +276,43 @@ def test_format_printed_rdflib_s_tracebacks_and_errors_without_a_line(tmp_path):
     r = run_cli("format", str(bad))
     assert (r.code, r.err) == (2, f"crdkg: error: {bad}:4:1: Triples should be followed by a dot\n")
     assert bad.read_bytes() == before
+
+
+def _nested(depth: int) -> str:
+    return "@prefix ex: <https://e/> .\nex:a ex:p " + "[ ex:p " * depth + "ex:z" + " ]" * depth + " .\n"
+
+
+def test_blank_nodes_nested_a_thousand_deep_failed_where_validate_reads_them(tmp_path):
+    """rdflib recursed past Python's limit ("maximum recursion depth exceeded"), and the
+    canonical form's labels and its check took quadratic time."""
+    path = tmp_path / "deep.ttl"
+    path.write_text(_nested(1000), encoding="utf-8")
+    r = run_cli("format", str(path))
+    assert (r.code, r.out, r.err) == (0, f"{path}: rewritten\n", "")
+    assert run_cli("format", "--check", str(path)).code == 0
+    import pyoxigraph as ox
+
+    triples = list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    assert len(triples) == 1001 and sum(1 for t in triples if t.object == ox.NamedNode("https://e/z")) == 1
+
+
+def test_nesting_deeper_than_the_formatter_writes_is_refused_and_left_as_it_is(tmp_path):
+    from crdkg.format import MAX_NESTING
+
+    path = tmp_path / "deeper.ttl"
+    path.write_text(_nested(MAX_NESTING + 1), encoding="utf-8")
+    before = path.read_bytes()
+    r = run_cli("format", str(path))
+    assert r.code == 2 and r.err == (f"crdkg: error: {path}: blank nodes nested deeper than {MAX_NESTING} levels; "
+                                     "crdkg format reads and writes at most that many (left as it is)\n")
+    assert path.read_bytes() == before
+
+
+def test_a_literal_over_16_mib_took_gigabytes_and_is_refused_at_once(tmp_path):
+    """rdflib grew to 6 GB over 23 s on a 50 MB literal, which validate refuses: Oxigraph now
+    reads a large file first and refuses it."""
+    path = tmp_path / "big.ttl"
+    path.write_text('<https://e/a> <https://e/b> "' + "x" * (17 * 1024 * 1024) + '" .\n', encoding="utf-8")
+    r = run_cli("format", "--check", str(path), timeout=60)
+    assert r.code == 2 and r.err.startswith(f"crdkg: error: {path}: a single literal or IRI is larger than the "
+                                            "parser's limit of 16 MiB")

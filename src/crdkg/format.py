@@ -15,7 +15,10 @@ is replaced atomically (a temporary file in the same folder, flushed to disk, re
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import rdflib
@@ -81,16 +84,25 @@ def _closure(graph: rdflib.Graph, node: URIRef | BNode, out: rdflib.Graph, seen:
             _closure(graph, o, out, seen)
 
 
-def _bnode_key(graph: rdflib.Graph, node: BNode, seen: frozenset = frozenset()) -> str:
-    """A text that depends only on what a blank node says (recursively), not on its label."""
+def _bnode_key(graph: rdflib.Graph, node: BNode, seen: frozenset = frozenset(),
+               known: dict[BNode, str] | None = None) -> str:
+    """A text that depends only on what a blank node says (recursively), not on its label.
+    ``known`` keeps the keys computed (each node's once: a chain of blank nodes a thousand deep
+    took quadratic time); it is for graphs whose blank nodes form trees, as the canonical form's
+    do (in a cycle a key depends on where the walk began)."""
+    if known is not None and node in known:
+        return known[node]
     parts = []
     for p, o in graph.predicate_objects(node):
         if isinstance(o, BNode):
-            value = "[]" if o in seen else "[" + _bnode_key(graph, o, seen | {node}) + "]"
+            value = "[]" if o in seen else "[" + _bnode_key(graph, o, seen | {node}, known) + "]"
         else:
             value = o.n3()
         parts.append(f"{p.n3()} {value}")
-    return " ; ".join(sorted(parts))
+    key = " ; ".join(sorted(parts))
+    if known is not None:
+        known[node] = key
+    return key
 
 
 def _relabelled(graph: rdflib.Graph) -> rdflib.Graph:
@@ -101,9 +113,10 @@ def _relabelled(graph: rdflib.Graph) -> rdflib.Graph:
 
     labels: dict[rdflib.term.Node, BNode] = {}
     used: dict[str, int] = {}
+    known: dict[BNode, str] | None = {} if _non_tree_blank_node(graph) is None else None
     for node in sorted({t for triple in graph for t in triple if isinstance(t, BNode)},
-                       key=lambda n: _bnode_key(graph, n)):
-        digest = hashlib.sha1(_bnode_key(graph, node).encode("utf-8")).hexdigest()[:16]
+                       key=lambda n: _bnode_key(graph, n, known=known)):
+        digest = hashlib.sha1(_bnode_key(graph, node, known=known).encode("utf-8")).hexdigest()[:16]
         used[digest] = used.get(digest, 0) + 1
         labels[node] = BNode(f"c{digest}n{used[digest]}")
     out = rdflib.Graph(bind_namespaces="none")
@@ -190,7 +203,7 @@ def _canonical_file(path: Path, *, drop_comments: bool) -> tuple[str, str]:
     except UnicodeDecodeError as err:
         raise InputError(f"is not UTF-8 (byte {err.start})", path=str(path)) from None
     body = text.removeprefix("\ufeff")
-    with as_written():
+    with as_written(), _deep_enough():
         graph = _parse(body, path)
         relative = next((t for triple in graph for t in triple if str(t).startswith(_RELATIVE_BASE)), None)
         if relative is not None:
@@ -230,11 +243,61 @@ class as_written:
         rdflib.NORMALIZE_LITERALS = self.before
 
 
+#: the deepest nesting of blank nodes ([ ... [ ... ] ]) that format reads and writes: rdflib's
+#: parser and writer recurse, a few frames a level
+MAX_NESTING = 2_000
+#: a file larger than this may hold a literal beyond the 16 MiB that Oxigraph's parser (and so
+#: crdkg validate) allows: Oxigraph reads it first and refuses it in seconds, where rdflib
+#: would take gigabytes
+LARGE_FILE = 16 * 1024 * 1024
+
+
+@contextmanager
+def _deep_enough() -> Iterator[None]:
+    """Python's recursion limit raised for rdflib's parser and writer to read and write
+    :data:`MAX_NESTING` levels of blank nodes (restored after)."""
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(before, 10 * MAX_NESTING + 1_000))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(before)
+
+
+def _nesting(text: str) -> int:
+    """How deep the blank nodes (``[`` ... ``]``) of Turtle ``text`` nest, strings, IRIs and
+    comments aside."""
+    import re
+
+    depth = deepest = 0
+    for m in re.finditer(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
+                         r"|'(?:[^'\\\n]|\\.)*'|<[^>\s]*>|#[^\n]*|[\[\]]", text):
+        c = m.group(0)
+        if c == "[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c == "]":
+            depth -= 1
+    return deepest
+
+
 def _parse(text: str, path: Path) -> rdflib.Graph:
     import pyoxigraph as ox
 
     from .graph import _parse_error, quiet_rdflib
 
+    if len(text) > LARGE_FILE:  # Oxigraph first: it refuses a literal over 16 MiB quickly
+        try:
+            for _ in ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, base_iri=_RELATIVE_BASE):
+                pass
+        except SyntaxError as located:
+            raise _parse_error(str(path), located) from None
+        except MemoryError as err:
+            raise InputError(f"a single literal or IRI is larger than the parser's limit of 16 MiB ({err})",
+                             path=str(path)) from None
+    if _nesting(text) > MAX_NESTING:
+        raise InputError(f"blank nodes nested deeper than {MAX_NESTING} levels; crdkg format reads and writes at "
+                         "most that many (left as it is)", path=str(path))
     quiet_rdflib()
     graph = rdflib.Graph(bind_namespaces="none")
     try:
@@ -278,7 +341,25 @@ def _same_graph(a: rdflib.Graph, b: rdflib.Graph) -> bool:
         return sorted((str(o), str(o.datatype or ""), o.language or "") for o in g.objects()
                       if isinstance(o, rdflib.Literal))
 
-    return len(a) == len(b) and literals(a) == literals(b) and isomorphic(a, b)
+    if len(a) != len(b) or literals(a) != literals(b):
+        return False
+    if _non_tree_blank_node(a) is None and _non_tree_blank_node(b) is None:
+        # blank nodes in trees are told by what they hold: compare every statement with its blank
+        # nodes written out (rdflib's isomorphism test took 25 s on a chain a thousand deep)
+        return _tree_statements(a) == _tree_statements(b)
+    return isomorphic(a, b)
+
+
+def _tree_statements(graph: rdflib.Graph) -> Counter[tuple[str, str, str]]:
+    """The statements about IRIs, each blank node written as its whole content; a statement
+    said twice through two blank nodes of the same content counts twice."""
+    known: dict[BNode, str] = {}
+
+    def text(term: rdflib.term.Node) -> str:
+        return "[" + _bnode_key(graph, term, known=known) + "]" if isinstance(term, BNode) else term.n3()
+
+    return Counter((text(s), p.n3(), text(o)) for s, p, o in graph
+                   if not isinstance(s, BNode) or not any(True for _ in graph.subject_predicates(s)))
 
 
 #: what marks crdkg's temporary files: ``.NAME.crdkg.XXXXXXXX.tmp`` beside the file NAME
