@@ -214,3 +214,61 @@ class VirtuosoServer(StoreServer):
         own = ("http://www.openlinksw.com/", "http://localhost:8890/", "http://www.w3.org/",
                "urn:activitystreams-owl:map", "http://www.w3.org/ns/ldp#", f"{self.base}/")
         return {r["g"]: int(r["n"]) for r in rows if not r["g"].startswith(own)}
+
+
+APACHE = Path("/usr/sbin/apache2")
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+
+
+class ApacheServer:
+    """Debian's Apache on 127.0.0.1 (a free port), serving ``root`` with ``.htaccess`` files
+    allowed, as w3id.org's server does: mod_rewrite, mod_mime, mod_dir. Started and stopped by
+    the tests; its error log stays in ``folder``."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        self.folder, self.root = folder, root
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ApacheServer:
+        import getpass
+        import time
+        import urllib.error
+        import urllib.request
+
+        user = "User www-data\nGroup www-data\n" if getpass.getuser() == "root" else ""
+        modules = "".join(f"LoadModule {name}_module {APACHE_MODULES}/mod_{name}.so\n"
+                          for name in ("mpm_event", "authz_core", "rewrite", "mime", "dir", "alias"))
+        config = self.folder / "httpd.conf"
+        config.write_text(
+            f"ServerRoot {self.folder}\nServerName 127.0.0.1\nListen 127.0.0.1:{self.port}\n"
+            f"PidFile {self.folder}/httpd.pid\nErrorLog {self.folder}/error.log\nLogLevel warn\n{modules}{user}"
+            f"TypesConfig /etc/mime.types\nDocumentRoot {self.root}\nDirectoryIndex index.html\n"
+            f"<Directory {self.root}>\n  Options FollowSymLinks\n  AllowOverride All\n  Require all granted\n"
+            f"</Directory>\n", encoding="utf-8")
+        if user:  # www-data must read what the tests wrote under root's temporary folders
+            for path in (self.root, *self.root.parents):
+                if path != Path("/"):
+                    path.chmod(path.stat().st_mode | 0o005)
+        self.process = subprocess.Popen([str(APACHE), "-f", str(config), "-DFOREGROUND"], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                raise RuntimeError(f"apache2 ended: {err} {(self.folder / 'error.log').read_text(errors='replace')}")
+            try:
+                urllib.request.urlopen(self.base + "/", timeout=5).close()
+                return self
+            except urllib.error.HTTPError:
+                return self  # it answers
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("apache2 did not answer within 60 s")
+
+    def stop(self) -> None:
+        stop_process(self.process)

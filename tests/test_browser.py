@@ -4,7 +4,9 @@ Skipped with a message where the browser is not installed (`.ci/run` installs it
 
 from __future__ import annotations
 
+import re
 import shutil
+import urllib.parse
 
 import pytest
 
@@ -163,6 +165,74 @@ def test_the_static_home_pages_describe_the_dataset_with_files_of_the_site(stati
             f"graph/{p}.ttl" for p in ("ontology", "shapes", "data", "statistics", "places", "census")] + ["void.ttl"]
         for f in files:
             assert list(ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)), f
+
+
+@pytest.fixture(scope="module")
+def w3id_static(static_site, tmp_path_factory):
+    """Apache with w3id.org's folder crdkg/ holding the rules for the static site, which the same
+    Apache serves under /site/ (with the site's own .htaccess: the data files' media types)."""
+    import shutil
+
+    from conftest import run_cli
+    from server import APACHE, ApacheServer
+
+    if not APACHE.exists():
+        pytest.skip("Debian's apache2 is not installed (apt-get install apache2): the w3id redirects are "
+                    "tested in a real Apache")
+    folder = tmp_path_factory.mktemp("apache-static")
+    root = folder / "htdocs"
+    (root / "crdkg").mkdir(parents=True)
+    shutil.copytree(static_site, root / "site")
+    apache = ApacheServer(folder, root)
+    r = run_cli("redirects", "--static", "--target", f"{apache.base}/site/")
+    assert r.code == 0, r.err
+    (root / "crdkg" / ".htaccess").write_text(r.out, encoding="utf-8")
+    apache.start()
+    try:
+        yield apache.base
+    finally:
+        apache.stop()
+
+
+@pytest.mark.parametrize(("accept", "suffix", "media"), [
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", ".html", "text/html"),
+    ("text/html,application/xhtml+xml,text/turtle;q=0.5,*/*;q=0.1", ".html", "text/html"),  # Turtle, but later
+    ("text/turtle", ".ttl", "text/turtle"),
+    ("text/turtle,application/rdf+xml;q=0.9,text/html;q=0.5", ".ttl", "text/turtle"),  # HTML, but later
+    ("application/ld+json", ".jsonld", "application/ld+json"),
+    ("application/n-triples", ".nt", "application/n-triples"),
+    ("application/rdf+xml", ".rdf", "application/rdf+xml"),
+    ("*/*", ".ttl", "text/turtle"),
+])
+def test_w3id_rules_negotiate_for_a_static_site(w3id_static, accept, suffix, media):
+    import rdflib
+
+    from test_w3id import follow
+
+    hops, status, headers, body = follow(w3id_static + "/crdkg/id/division/510000", accept)
+    assert hops[0] == f"{w3id_static}/site/id/division/510000{suffix}"
+    assert status == 200 and headers["content-type"].split(";")[0] == media
+    if suffix == ".html":  # the page it leads to
+        page = re.search(r'url=([^"]+)"', body.decode()).group(1)
+        _, status, _, html = follow(urllib.parse.urljoin(hops[0], page), accept)
+        assert status == 200 and "四川省" in html.decode()
+    else:
+        fmt = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}[suffix]
+        graph = rdflib.Graph().parse(data=body, format=fmt)
+        sichuan = rdflib.URIRef("https://w3id.org/crdkg/id/division/510000")
+        assert (sichuan, rdflib.RDFS.label, rdflib.Literal("四川省", lang="zh")) in graph
+
+
+def test_w3id_rules_send_documents_to_their_turtle_and_browsers_home(w3id_static):
+    from test_w3id import follow
+
+    hops, status, headers, _ = follow(w3id_static + "/crdkg/ontology/0.1.0", "text/turtle")
+    assert hops == [f"{w3id_static}/site/graph/ontology.ttl"] and status == 200
+    hops, status, _, _ = follow(w3id_static + "/crdkg/graph/census", "text/turtle")
+    assert hops == [f"{w3id_static}/site/graph/census.ttl"] and status == 200
+    hops, status, headers, _ = follow(w3id_static + "/crdkg/shapes",
+                                      "text/html,application/xhtml+xml,*/*;q=0.8")
+    assert hops == [f"{w3id_static}/site/"] and status == 200 and headers["content-type"].startswith("text/html")
 
 
 def test_the_static_site_has_no_broken_link_and_reads_like_the_served_pages(static_site, browser):

@@ -132,6 +132,8 @@ def quick_parse(commands: Mapping[str, Sequence[Arg | Group | Exclusive]],
     words = _read_options(args, argv[1:], values)
     if words is None or not _read_positionals(args, words, values):
         return None
+    if any(arg.kwargs.get("required") and values[arg.dest] is None for arg, _ in args):
+        return None  # a required option is missing: argparse's error
     return Namespace(command=argv[0], **values)
 
 

@@ -64,6 +64,7 @@ HELP = {
     "format": "rewrite Turtle files in the canonical form (or --check them)",
     "serve": "serve the graph over HTTP: a SPARQL endpoint and the stored queries as an API",
     "site": "write the pages of crdkg serve as static files",
+    "redirects": "write the .htaccess that makes https://w3id.org/crdkg/ IRIs resolve at a host of crdkg's",
 }
 
 ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
@@ -163,6 +164,12 @@ ARGUMENTS: dict[str, list[Arg | Group | Exclusive]] = {
         Arg("--endpoint", metavar="URL", help="a SPARQL endpoint for the pages to link to (default: none)"),
         Arg("--force", action="store_true",
             help="replace DIR even though it holds files that crdkg did not write"),
+    ],
+    "redirects": [
+        Arg("--target", required=True, metavar="URL",
+            help="where the graph is served: the URL of crdkg serve, or of a static site (with --static)"),
+        Arg("--static", action="store_true",
+            help="the target is a static site of crdkg site: the rules negotiate the format themselves"),
     ],
     "serve": [
         Arg("--data", action="append", default=[], metavar="FILE",
@@ -390,6 +397,13 @@ def cmd_diff(args: Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_redirects(args: Namespace) -> int:
+    from .w3id import htaccess
+
+    sys.stdout.write(htaccess(args.target, static=args.static))
+    return EXIT_OK
+
+
 def cmd_load(args: Namespace) -> int:
     from .load import load_into_store
 
@@ -495,6 +509,7 @@ COMMANDS = {
     "format": cmd_format,
     "serve": cmd_serve,
     "site": cmd_site,
+    "redirects": cmd_redirects,
 }
 
 

@@ -1,9 +1,11 @@
 """``crdkg site --out DIR``: the pages of ``crdkg serve`` written as files that any static
 host serves: the home page, the stored queries (each with its result for its example
 values), a page per resource of crdkg's own, the map, the statistics page (with Chart.js
-copied in), in English and in Chinese (``zh/``), the OpenAPI document, and the downloads
+copied in), in English and in Chinese (``zh/``), the OpenAPI document, the downloads
 the home page lists (each named graph as ``graph/PART.ttl``, the dataset's description as
-``void.ttl``). Written into a
+``void.ttl``), and each thing at its IRI's path (``id/PATH.ttl``, ``.jsonld``, ``.nt``,
+``.rdf``, and ``id/PATH.html`` leading to its page), where the redirects of
+:mod:`crdkg.w3id` send clients. Written into a
 new folder that then replaces ``DIR`` whole.
 
 Only a folder that crdkg wrote is ever replaced: ``DIR`` must be missing, empty, or an
@@ -73,6 +75,44 @@ def resources(engine: Engine) -> list[str]:
     return sorted(found)
 
 
+#: for a static site on Apache: the media types of the data files (a w3id redirect sends RDF
+#: clients to them)
+_HTACCESS = """# Written by crdkg site: the media types of the data files, for Apache.
+AddType text/turtle .ttl
+AddType application/ld+json .jsonld
+AddType application/n-triples .nt
+AddType application/rdf+xml .rdf
+AddCharset utf-8 .ttl .jsonld .nt .rdf .html
+"""
+
+
+def _write_thing(building: Path, iri: str, engine: Engine, written: list[Path]) -> None:
+    """``id/PATH.ttl``, ``.jsonld``, ``.nt`` and ``.rdf`` (the thing's description, as ``crdkg
+    serve`` gives it at ``/id/PATH``) and ``id/PATH.html``, which sends a browser on to its page."""
+    import html as html_text
+
+    from ..w3id import RDF_FILES
+    from .linkeddata import rdf as describe
+
+    rel = "id/" + iri[len(CRDID):]
+    folder = building / os.path.dirname(rel)
+    folder.mkdir(parents=True, exist_ok=True)
+    formats = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
+    for ext in RDF_FILES.values():
+        body = describe(engine, iri, formats[ext])
+        if body is None:
+            return
+        (building / f"{rel}.{ext}").write_bytes(body)
+        written.append(Path(f"{rel}.{ext}"))
+    page = "../" * rel.count("/") + pages.static_file("/resource", {"iri": iri}, "en")
+    (building / f"{rel}.html").write_text(
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html_text.escape(iri)}</title>'
+        f'<meta http-equiv="refresh" content="0; url={html_text.escape(page)}"></head>'
+        f'<body><p><a href="{html_text.escape(page)}">{html_text.escape(iri)}</a></p></body></html>\n',
+        encoding="utf-8")
+    written.append(Path(f"{rel}.html"))
+
+
 def export_site(engine: Engine, out: str | os.PathLike[str], *, endpoint: str | None = None,
                 force: bool = False) -> list[Path]:
     """Write the site into ``out`` (replaced whole, after :func:`check_target`); the files
@@ -113,6 +153,10 @@ def export_site(engine: Engine, out: str | os.PathLike[str], *, endpoint: str | 
                 params = {"iri": iri}
                 write(pages.static_file("/resource", params, lang), pages.resource(page("/resource", params), iri))
         write("openapi.json", json.dumps(openapi_document(endpoint or "/"), ensure_ascii=False, indent=2) + "\n")
+        for iri in sorted(known):  # each thing at its IRI's path: its data, and its page for a w3id redirect
+            if iri.startswith(CRDID):
+                _write_thing(building, iri, engine, written)
+        write(".htaccess", _HTACCESS)
         if getattr(engine, "graph", None) is not None:  # the downloads the home page lists
             for part in (*DOCUMENT_PARTS, "description"):
                 body = rdf(engine, GRAPHS[part], "turtle")
