@@ -272,3 +272,27 @@ class ApacheServer:
 
     def stop(self) -> None:
         stop_process(self.process)
+
+
+def w3id_apache(folder: Path, *, target: str | None = None, static_site: Path | None = None) -> ApacheServer:
+    """Apache laid out as w3id.org is: a folder ``crdkg/`` holding the rules that ``crdkg
+    redirects`` writes, for ``crdkg serve`` at ``target`` or for ``static_site``, which the same
+    Apache then serves under ``/site/``. Skips the test where Debian's apache2 is missing."""
+    import pytest
+
+    if not APACHE.exists():
+        pytest.skip("Debian's apache2 is not installed (apt-get install apache2): the w3id redirects are "
+                    "tested in a real Apache")
+    root = folder / "htdocs"
+    (root / "crdkg").mkdir(parents=True)
+    apache = ApacheServer(folder, root)
+    if static_site is not None:
+        shutil.copytree(static_site, root / "site")
+        options = ["--static", "--target", f"{apache.base}/site/"]
+    else:
+        assert target is not None
+        options = ["--target", target]
+    rules = subprocess.run([sys.executable, "-m", "crdkg", "redirects", *options], capture_output=True, text=True,
+                           timeout=60, check=True).stdout
+    (root / "crdkg" / ".htaccess").write_text(rules, encoding="utf-8")
+    return apache.start()

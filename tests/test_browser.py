@@ -171,23 +171,9 @@ def test_the_static_home_pages_describe_the_dataset_with_files_of_the_site(stati
 def w3id_static(static_site, tmp_path_factory):
     """Apache with w3id.org's folder crdkg/ holding the rules for the static site, which the same
     Apache serves under /site/ (with the site's own .htaccess: the data files' media types)."""
-    import shutil
+    from server import w3id_apache
 
-    from conftest import run_cli
-    from server import APACHE, ApacheServer
-
-    if not APACHE.exists():
-        pytest.skip("Debian's apache2 is not installed (apt-get install apache2): the w3id redirects are "
-                    "tested in a real Apache")
-    folder = tmp_path_factory.mktemp("apache-static")
-    root = folder / "htdocs"
-    (root / "crdkg").mkdir(parents=True)
-    shutil.copytree(static_site, root / "site")
-    apache = ApacheServer(folder, root)
-    r = run_cli("redirects", "--static", "--target", f"{apache.base}/site/")
-    assert r.code == 0, r.err
-    (root / "crdkg" / ".htaccess").write_text(r.out, encoding="utf-8")
-    apache.start()
+    apache = w3id_apache(tmp_path_factory.mktemp("apache-static"), static_site=static_site)
     try:
         yield apache.base
     finally:

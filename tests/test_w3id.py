@@ -12,7 +12,7 @@ import pytest
 import rdflib
 
 from conftest import run_cli
-from server import APACHE, ApacheServer
+from server import w3id_apache
 
 pytestmark = pytest.mark.server
 
@@ -51,16 +51,7 @@ def follow(url: str, accept: str | None, hops: int = 5) -> tuple[list[str], int,
 @pytest.fixture(scope="module")
 def w3id(served, tmp_path_factory):
     """Apache with w3id.org's folder crdkg/ holding the rules for this crdkg serve."""
-    if not APACHE.exists():
-        pytest.skip("Debian's apache2 is not installed (apt-get install apache2): the w3id redirects are "
-                    "tested in a real Apache")
-    folder = tmp_path_factory.mktemp("apache")
-    root = folder / "htdocs"
-    (root / "crdkg").mkdir(parents=True)
-    r = run_cli("redirects", "--target", f"http://127.0.0.1:{served.port}/")
-    assert r.code == 0, r.err
-    (root / "crdkg" / ".htaccess").write_text(r.out, encoding="utf-8")
-    apache = ApacheServer(folder, root).start()
+    apache = w3id_apache(tmp_path_factory.mktemp("apache"), target=f"http://127.0.0.1:{served.port}/")
     try:
         yield apache.base + "/crdkg"
     finally:
