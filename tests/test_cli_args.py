@@ -196,7 +196,8 @@ def test_argparse_errors_ran_to_2_to_9_lines_with_usage(capsys):
                                         "(see crdkg serve --help)\n"),
         ([], "crdkg: error: the following arguments are required: COMMAND (see crdkg --help)\n"),
         (["valdate"], "crdkg: error: argument COMMAND: invalid choice: 'valdate' (choose from 'info', 'queries', "
-                      "'query', 'validate', 'export', 'release', 'diff', 'load', 'format', 'site', 'serve') "
+                      "'query', 'validate', 'export', 'release', 'diff', 'load', 'format', 'site', 'redirects', "
+                      "'serve') "
                       "(did you mean validate?) (see crdkg --help)\n"),
     ]
     for argv, expected in cases:
