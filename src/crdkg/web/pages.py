@@ -11,6 +11,7 @@ import urllib.parse
 import pyoxigraph as ox
 
 from ..api import catalogue
+from ..catalogue import StoredQuery
 from ..engines.base import Engine, QueryResult, Term
 from ..querying import run_stored
 from ..terms import short
@@ -229,10 +230,37 @@ def _dataset(page: Page) -> dict | None:
     return dataset_jsonld(graph, description(graph, statistics=False), distributions=files)
 
 
+#: the topics of the query index, in order: readers' questions first, the tools of the trade last;
+#: a query goes under its first tag (its header's ``tags``)
+TOPICS = {
+    "en": {"summary": "The strategy at a glance", "strategies": "Strategies", "tasks": "Tasks",
+           "initiatives": "Initiatives", "goals": "Goals", "mechanisms": "Coordination mechanisms",
+           "regions": "Regions and divisions", "places": "Prefectures and counties",
+           "areas": "Areas the strategy targets", "statistics": "Statistics", "provenance": "Sources and evidence",
+           "lookup": "Look-ups (for programs)", None: "Other"},
+    "zh": {"summary": "战略概览", "strategies": "战略", "tasks": "任务", "initiatives": "举措", "goals": "目标",
+           "mechanisms": "协调机制", "regions": "区域与行政区", "places": "地级与县级行政区",
+           "areas": "战略针对的区域", "statistics": "统计数据", "provenance": "来源与依据",
+           "lookup": "查找（供程序使用）", None: "其他"},
+}
+
+
 def queries(page: Page) -> str:
-    rows = "".join(f'<tr><td><a href="{page.href("/queries/" + q.name)}">{html.escape(q.name)}</a></td>'
-                   f"<td>{html.escape(q.summary)}</td></tr>" for q in catalogue())
-    return page.layout(page.words["queries"], f"<table><tbody>{rows}</tbody></table>")
+    """The stored queries grouped by topic, in the order of :data:`TOPICS`."""
+    topics = TOPICS[page.lang]
+    groups: dict[str | None, list[StoredQuery]] = {t: [] for t in topics}
+    for q in catalogue():
+        first = q.tags[0] if q.tags else None
+        groups[first if first in topics else None].append(q)
+    sections = []
+    for topic, listed in groups.items():
+        if not listed:
+            continue
+        rows = "".join(f'<tr><td><a href="{page.href("/queries/" + q.name)}">{html.escape(q.name)}</a></td>'
+                       f"<td>{html.escape(q.summary)}</td></tr>" for q in listed)
+        sections.append(f'<h2 id="topic-{html.escape(topic or "other")}">{html.escape(topics[topic])}</h2>'
+                        f"<table><tbody>{rows}</tbody></table>")
+    return page.layout(page.words["queries"], "".join(sections))
 
 
 def query(page: Page, name: str, given: dict[str, str]) -> str:
