@@ -44,8 +44,8 @@ TYPE_CHECKING = False  # the cold-path rule: docs/cold-path.md
 if TYPE_CHECKING:  # pragma: no cover
     from .graph import GraphName
 
-__all__ = ["EXPORT_FORMATS", "PARTS", "canonical_quads", "dataset_quads", "description", "export_graph",
-           "jsonld_document", "write_formats"]
+__all__ = ["EXPORT_FORMATS", "PARTS", "about_dataset", "canonical_quads", "dataset_quads", "description",
+           "export_graph", "jsonld_document", "write_formats"]
 
 PARTS = (*STORE_PARTS, "description")
 
@@ -207,6 +207,16 @@ def dataset_quads(graph: KnowledgeGraph, parts: Sequence[str] = STORE_PARTS, *,
     return canonical_quads(out)
 
 
+def about_dataset(description: Iterable[ox.Quad]) -> dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]:
+    """The statements of a description (:func:`dataset_quads`) about the dataset itself, its
+    objects by predicate IRI."""
+    about: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = defaultdict(list)
+    for q in description:
+        if q.subject == ox.NamedNode(DATASET_IRI):
+            about[q.predicate.value].append(q.object)  # type: ignore[arg-type]
+    return about
+
+
 _DESCRIBED: weakref.WeakKeyDictionary[KnowledgeGraph, dict[bool, list[ox.Quad]]] = weakref.WeakKeyDictionary()
 
 
@@ -255,7 +265,7 @@ def _folder(out: Path | str) -> Path:
 
 
 def _triples(quads: Sequence[ox.Quad]) -> list[ox.Triple]:
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return [q.triple for q in quads]
 
 
 def _encode(fmt: str, quads: Sequence[ox.Quad]) -> bytes:
@@ -272,7 +282,7 @@ def _encode(fmt: str, quads: Sequence[ox.Quad]) -> bytes:
     assert fmt == "jsonld"
     graphs: dict[str, list[ox.Triple]] = defaultdict(list)
     for q in quads:
-        graphs[q.graph_name.value].append(ox.Triple(q.subject, q.predicate, q.object))  # type: ignore[union-attr]
+        graphs[q.graph_name.value].append(q.triple)  # type: ignore[union-attr]
     doc = jsonld_document([], graphs=dict(graphs))
     # compact: the C encoder (an indent takes the pure-Python one, four times slower on a release)
     return (json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n").encode()

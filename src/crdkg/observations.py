@@ -32,17 +32,11 @@ def _number(text: str, datatype: str) -> int | Decimal:
     return Decimal(text)
 
 
-def _engine(engine: Engine | None) -> Engine:
-    from .api import _engine as default
-
-    return default(engine)
-
-
 def datasets(*, lang: str = "en", engine: Engine | None = None) -> list[dict[str, object]]:
     """The statistical data sets (qb:DataSet) the graph holds, one dict each, from the stored
     query ``datasets``: IRI, title, measure and unit with labels in ``lang``, first and last
     year, numbers of observations and divisions, publisher, description."""
-    from .api import run_query
+    from .api import _engine, run_query
 
     result = run_query("datasets", engine=_engine(engine), lang=lang)
     return [{k: (v.value if v is not None else None) for k, v in rec.items()} for rec in result.records()]
@@ -60,7 +54,7 @@ def observations(dataset: str, *, division: str | None = None, year: str | int |
     data set. With ``frame=True``, a pandas DataFrame
     (``pip install 'crdkg[pandas]'``) with ``value`` as float and ``year`` as int.
     """
-    from .api import run_query
+    from .api import _engine, run_query
 
     params: dict[str, str] = {"dataset": dataset}
     if division is not None:

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from .choices import EXPORT_FORMATS
 from .errors import CrdkgError
-from .export import canonical_quads, dataset_quads, write_formats
+from .export import about_dataset, canonical_quads, dataset_quads, write_formats
 from .graph import KnowledgeGraph, load_graph
 from .namespaces import DATASET_IRI, DCAT, DCT, GRAPHS, OWL, RDF, STORE_PARTS, XSD
 from .observations import datasets, observations
@@ -34,7 +34,7 @@ __all__ = ["MEDIA_TYPES", "build_release"]
 SPDX = "http://spdx.org/rdf/terms#"
 IANA = "https://www.iana.org/assignments/media-types/"
 
-#: media type by file suffix
+#: media type by file suffix (or whole file name)
 MEDIA_TYPES = {
     ".nq": "application/n-quads",
     ".trig": "application/trig",
@@ -45,23 +45,28 @@ MEDIA_TYPES = {
     "csv-metadata.json": "application/csvm+json",
     ".json": "application/json",
 }
-_CONFORMS = {".json": "https://json-stat.org/format/", "csv-metadata.json": "http://www.w3.org/ns/csvw"}
+#: the standard a file follows, by suffix (or whole file name), where it follows one
+_CONFORMS = {"csv-metadata.json": "http://www.w3.org/ns/csvw", ".json": "https://json-stat.org/format/"}
+
+
+def _by_name(table: dict[str, str], name: str) -> str | None:
+    """The entry of ``table`` for the file ``name``: by its whole name first, then its suffix."""
+    base = os.path.basename(name)
+    return table.get(base, table.get(os.path.splitext(base)[1]))
 
 
 def _media_type(name: str) -> str:
-    base = os.path.basename(name)
-    return MEDIA_TYPES[base] if base in MEDIA_TYPES else MEDIA_TYPES[os.path.splitext(base)[1]]
+    media = _by_name(MEDIA_TYPES, name)
+    assert media is not None, name  # every file a release writes has one
+    return media
 
 
 def _header(description: Sequence[ox.Quad]) -> dict[str, str]:
     """Version, licence and date of the dataset, from its description."""
-    found = {}
-    for q in description:
-        if q.subject == ox.NamedNode(DATASET_IRI):
-            key = {OWL + "versionInfo": "version", DCT + "license": "license",
-                   DCT + "modified": "modified"}.get(q.predicate.value)
-            if key:
-                found[key] = q.object.value  # type: ignore[union-attr]
+    about = about_dataset(description)
+    found = {key: about[predicate][0].value for key, predicate in (
+        ("version", OWL + "versionInfo"), ("license", DCT + "license"), ("modified", DCT + "modified"))
+        if about.get(predicate)}
     if "version" not in found:
         raise CrdkgError("the ontology header has no owl:versionInfo: a release needs a version")
     return found
@@ -116,11 +121,9 @@ def _distributions(files: Sequence[tuple[str, int, str]], version: str, base_url
         add(checksum, RDF + "type", ox.NamedNode(SPDX + "Checksum"))
         add(checksum, SPDX + "algorithm", ox.NamedNode(SPDX + "checksumAlgorithm_sha256"))
         add(checksum, SPDX + "checksumValue", ox.Literal(sha, datatype=ox.NamedNode(XSD + "hexBinary")))
-        for suffix, standard in _CONFORMS.items():
-            if name.endswith(suffix) and (suffix != ".json" or (name.startswith("statistics/")
-                                          and not name.endswith("csv-metadata.json"))):
-                add(dist, DCT + "conformsTo", ox.NamedNode(standard))
-                break
+        standard = _by_name(_CONFORMS, name)
+        if standard is not None:
+            add(dist, DCT + "conformsTo", ox.NamedNode(standard))
         if base_url:
             add(dist, DCAT + "downloadURL", ox.NamedNode(base_url.rstrip("/") + "/" + name))
     return out

@@ -9,7 +9,6 @@ names and Wikidata items; the statistics' first and last year are ``temporalCove
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 import pyoxigraph as ox
@@ -43,13 +42,11 @@ def dataset_jsonld(graph: KnowledgeGraph, description: Sequence[ox.Quad], *,
     """A schema.org ``Dataset`` from the ``description`` quads of the dataset; each of
     ``distributions`` is ``(name, media type, URL)``, a ``DataDownload``; ``url`` is the page
     that describes the dataset."""
-    about: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = defaultdict(list)
-    period: dict[str, str] = {}
-    for q in description:
-        if q.subject == ox.NamedNode(DATASET_IRI):
-            about[q.predicate.value].append(q.object)  # type: ignore[arg-type]
-        elif q.predicate.value in (DCAT + "startDate", DCAT + "endDate"):
-            period[q.predicate.value.rsplit("#", 1)[1]] = q.object.value  # type: ignore[union-attr]
+    from .export import about_dataset
+
+    about = about_dataset(description)
+    period = {q.predicate.value.rsplit("#", 1)[1]: q.object.value for q in description  # type: ignore[union-attr]
+              if q.predicate.value in (DCAT + "startDate", DCAT + "endDate")}
 
     def text(predicate: str, lang: str | None = None) -> str | None:
         for o in about.get(predicate, []):

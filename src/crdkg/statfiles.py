@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from .errors import CrdkgError
-from .namespaces import CRD, PREFIXES, QB
+from .namespaces import CRD, PREFIXES, QB, RDFS
 
 __all__ = ["CSV_COLUMNS", "columns", "csv_table", "csvw_metadata", "dumps", "jsonstat", "local_name"]
 
@@ -25,9 +25,7 @@ __all__ = ["CSV_COLUMNS", "columns", "csv_table", "csvw_metadata", "dumps", "jso
 CSV_COLUMNS = ("observation", "code", "name_en", "name_zh", "year", "census_date", "value", "unit", "unit_label",
                "series", "status", "sources")
 
-_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-_PROV = "http://www.w3.org/ns/prov#"
-_XSD_LOCAL = {"integer": "integer", "decimal": "decimal"}
+_PROV = PREFIXES["prov"]
 # the column whose cells hold local names of this namespace (its CSVW valueUrl template)
 _NAMESPACE = {"unit": "uom", "series": "series", "status": "status", "sources": "source"}
 
@@ -101,9 +99,9 @@ def csvw_metadata(tables: Sequence[tuple[str, Mapping[str, object], Mapping[str,
              "propertyUrl": CRD + "refDivision", "valueUrl": division,
              "dc:description": "the division's GB/T 2260 code"},
             {"name": "name_en", "titles": "name_en", "lang": "en", "aboutUrl": division,
-             "propertyUrl": _RDFS + "label", "dc:description": "the division's English name, where one exists"},
+             "propertyUrl": RDFS + "label", "dc:description": "the division's English name, where one exists"},
             {"name": "name_zh", "titles": "name_zh", "lang": "zh", "aboutUrl": division,
-             "propertyUrl": _RDFS + "label", "dc:description": "the division's official Chinese name"},
+             "propertyUrl": RDFS + "label", "dc:description": "the division's official Chinese name"},
             {"name": "year", "titles": "year", "datatype": "gYear", "required": True,
              "propertyUrl": CRD + "refYear"},
             {"name": "census_date", "titles": "census_date", "datatype": "date", "required": True,
@@ -114,7 +112,7 @@ def csvw_metadata(tables: Sequence[tuple[str, Mapping[str, object], Mapping[str,
             {"name": "unit", "titles": "unit", "required": True, "propertyUrl": CRD + "unitOfMeasure",
              "valueUrl": template["unit"]},
             {"name": "unit_label", "titles": "unit_label", "lang": "en", "aboutUrl": template["unit"],
-             "propertyUrl": _RDFS + "label"},
+             "propertyUrl": RDFS + "label"},
             {"name": "series", "titles": "series", "required": True, "propertyUrl": CRD + "statisticalSeries",
              "valueUrl": template["series"]},
             {"name": "status", "titles": "status", "required": True, "propertyUrl": CRD + "verificationStatus",

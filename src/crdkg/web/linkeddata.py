@@ -91,6 +91,15 @@ def rdf(engine: Engine, iri: str, fmt: str) -> bytes | None:
     if part is not None:
         triples = tuple(ox.Triple(q.subject, q.predicate, q.object) for q in _part_quads(engine, part))
         return write_result(QueryResult(form="construct", triples=triples), fmt).encode("utf-8")
+    result = describe(engine, iri)
+    return None if result is None else write_result(result, fmt).encode("utf-8")
+
+
+def describe(engine: Engine, iri: str) -> QueryResult | None:
+    """A thing's description (the stored query ``describe-resource``), or None when the graph
+    says nothing of it."""
+    import pyoxigraph as ox
+
     from ..api import catalogue
     from ..errors import ParameterError
     from ..querying import run_stored
@@ -101,7 +110,7 @@ def rdf(engine: Engine, iri: str, fmt: str) -> bytes | None:
         return None
     if not any(t.subject == ox.NamedNode(iri) for t in result.triples):
         return None
-    return write_result(result, fmt).encode("utf-8")
+    return result
 
 
 def _part_quads(engine: Engine, part: str) -> list:

@@ -91,18 +91,18 @@ def _write_thing(building: Path, iri: str, engine: Engine, written: list[Path]) 
     serve`` gives it at ``/id/PATH``) and ``id/PATH.html``, which sends a browser on to its page."""
     import html as html_text
 
+    from ..results import write_result
     from ..w3id import RDF_FILES
-    from .linkeddata import rdf as describe
+    from .linkeddata import describe
 
+    result = describe(engine, iri)
+    if result is None:
+        return
     rel = "id/" + iri[len(CRDID):]
-    folder = building / os.path.dirname(rel)
-    folder.mkdir(parents=True, exist_ok=True)
+    (building / os.path.dirname(rel)).mkdir(parents=True, exist_ok=True)
     formats = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
     for ext in RDF_FILES.values():
-        body = describe(engine, iri, formats[ext])
-        if body is None:
-            return
-        (building / f"{rel}.{ext}").write_bytes(body)
+        (building / f"{rel}.{ext}").write_bytes(write_result(result, formats[ext]).encode("utf-8"))
         written.append(Path(f"{rel}.{ext}"))
     page = "../" * rel.count("/") + pages.static_file("/resource", {"iri": iri}, "en")
     (building / f"{rel}.html").write_text(
